@@ -1,0 +1,64 @@
+"""notesweb: notes in the browser and over JSON."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, url_for
+from sqlalchemy import event
+
+from .config import load_settings
+from .errors import register_error_handlers
+from .extensions import csrf, db, migrate
+from .observability import register_observability
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_settings(app.instance_path, config))
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))
+
+    register_observability(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    return app
+
+
+def _engine_options(app: Flask) -> dict:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return {}
+    return {"pool_pre_ping": True}
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
+    csrf.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Several gunicorn workers share one file: WAL lets readers run beside a writer,
+    # and busy_timeout makes a writer wait for the lock instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api import register_api
+    from .notes.views import bp as notes_bp
+
+    app.register_blueprint(notes_bp)
+    register_api(app)
+
+    @app.get("/")
+    def home():
+        return redirect(url_for("notes.index"))

@@ -1,0 +1,66 @@
+"""The JSON API under /api, its OpenAPI document and its docs page."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from flask import Blueprint, Flask, render_template
+from flask_smorest import Api
+
+from ..errors import API_PREFIX
+from ..extensions import csrf
+from ..problems import PROBLEM_JSON
+from .schemas import Problem
+
+
+class NotesApi(Api):
+    """flask-smorest, with problem+json as every documented error."""
+
+    ERROR_SCHEMA = Problem
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_responses(self):
+        for status in HTTPStatus:
+            if status >= 400:
+                self.spec.components.response(
+                    status.name,
+                    {
+                        "description": status.phrase,
+                        "content": {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}},
+                    },
+                    lazy=True,
+                )
+
+    def _register_error_handlers(self):
+        """errors.py handles every error, the API's included."""
+
+
+api = NotesApi()
+docs_bp = Blueprint("api_docs", __name__)
+
+
+@docs_bp.get(f"{API_PREFIX}/docs")
+def docs():
+    return render_template("api/docs.html")
+
+
+def register_api(app: Flask) -> None:
+    from .notes import blp as notes_blp
+
+    app.config.update(
+        API_TITLE="notesweb",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX=API_PREFIX,
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "Notes over JSON. Errors are application/problem+json "
+                "(RFC 9457); validation errors list one {field, message} per problem."
+            }
+        },
+    )
+    api.init_app(app)
+    csrf.exempt(notes_blp)
+    api.register_blueprint(notes_blp)
+    app.register_blueprint(docs_bp)

@@ -1,0 +1,103 @@
+"""Marshmallow schemas: they validate API requests and generate the OpenAPI document.
+
+Shapes and types are checked here; what a title or body may contain is decided by
+the notes service, and documented here with the same limits.
+"""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from ..limits import API_LIMIT_MAX, API_OFFSET_MAX, BODY_MAX, PAGE_SIZE, TITLE_MAX
+
+# What the service accepts, as JSON Schema patterns (leading and trailing
+# whitespace is trimmed from a title; control characters are refused).
+TITLE_PATTERN = r"^\s*[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?\s*$"
+BODY_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+TITLE_DOC = {
+    "description": f"1–{TITLE_MAX} characters after trimming; one line.",
+    "minLength": 1,
+    "maxLength": TITLE_MAX,
+    "pattern": TITLE_PATTERN,
+}
+BODY_DOC = {
+    "description": f"Up to {BODY_MAX:,} characters; CRLF is stored as LF.",
+    "maxLength": BODY_MAX,
+    "pattern": BODY_PATTERN,
+}
+
+
+class StrictSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class NoteCreate(StrictSchema):
+    title = fields.String(required=True, metadata=TITLE_DOC)
+    body = fields.String(load_default="", metadata=BODY_DOC)
+
+
+class NotePatch(StrictSchema):
+    title = fields.String(metadata=TITLE_DOC)
+    body = fields.String(metadata=BODY_DOC)
+
+
+class Note(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "Never reused."})
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True, format="iso")
+    updated_at = fields.DateTime(required=True, format="iso")
+    version = fields.Integer(
+        required=True, metadata={"description": "Starts at 1 and grows with every change."}
+    )
+
+
+class NoteListQuery(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, API_LIMIT_MAX))
+    offset = fields.Integer(
+        load_default=None,
+        validate=validate.Range(0, API_OFFSET_MAX),
+        metadata={"description": "Skip this many notes (default 0). Not with `cursor`."},
+    )
+    cursor = fields.String(
+        load_default=None,
+        metadata={"description": "`next_cursor` of the previous page. Not with `offset`."},
+    )
+
+    @ma.validates_schema
+    def _one_way_of_paging(self, data, **_kwargs):
+        if data.get("cursor") is not None and data.get("offset") is not None:
+            raise ma.ValidationError("Use either cursor or offset, not both.", "cursor")
+
+
+class NotePage(ma.Schema):
+    items = fields.List(fields.Nested(Note), required=True)
+    total = fields.Integer(required=True, metadata={"description": "All notes."})
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "Null when paging by cursor."}
+    )
+    next_cursor = fields.String(
+        required=True, allow_none=True, metadata={"description": "Null on the last page."}
+    )
+
+
+class FieldProblem(ma.Schema):
+    field = fields.String(required=True)
+    message = fields.String(required=True)
+
+
+class Problem(ma.Schema):
+    """RFC 9457 problem details."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(fields.Nested(FieldProblem))

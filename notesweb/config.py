@@ -1,0 +1,81 @@
+"""Settings from the environment (and a `.env` file beside the project).
+
+Every setting is documented in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PRODUCTION = "production"
+DEVELOPMENT = "development"
+
+
+class ConfigError(SystemExit):
+    """A setting makes the app unable to start; the message is one line."""
+
+
+def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
+    """Settings from the environment, with `overrides` (tests) taking precedence."""
+    overrides = overrides or {}
+    load_dotenv(override=False)
+    env = os.environ.get("NOTESWEB_ENV", PRODUCTION).strip().lower()
+    if env not in (PRODUCTION, DEVELOPMENT):
+        raise ConfigError(f"notesweb: NOTESWEB_ENV must be {PRODUCTION!r} or {DEVELOPMENT!r}")
+    default_db = "sqlite:///" + str(Path(instance_path) / "notesweb.sqlite3")
+    settings = {
+        "NOTESWEB_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", default_db)),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        **overrides,
+    }
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = _secret_key(env, instance_path)
+    return settings
+
+
+def _database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _secret_key(env: str, instance_path: str) -> str:
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key:
+        return key
+    if env == PRODUCTION:
+        raise ConfigError(
+            "notesweb: SECRET_KEY is not set; set it in the environment or .env "
+            "(or NOTESWEB_ENV=development to generate one)"
+        )
+    # Kept in the instance folder so every worker and every restart signs alike.
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_when_written(path)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32))
+    print(f"notesweb: development SECRET_KEY generated in {path}", file=sys.stderr)
+    return path.read_text().strip()
+
+
+def _read_when_written(path: Path) -> str:
+    # Another worker may have created the file an instant ago and not written it yet.
+    for _ in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)
+    raise ConfigError(f"notesweb: {path} is empty; delete it to generate a new key")

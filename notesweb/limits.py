@@ -1,0 +1,9 @@
+"""Limits on what a note may hold: the form, the API schema and the service use these."""
+
+TITLE_MAX = 200
+BODY_MAX = 50_000
+PAGE_SIZE = 20
+API_LIMIT_MAX = 100
+API_OFFSET_MAX = 100_000
+# Ids are 32-bit on every database; a larger one cannot name a note.
+ID_MAX = 2**31 - 1

@@ -1,0 +1,27 @@
+"""The note form. Its fields carry the limits as HTML attributes; the rules that
+decide are in the service, so the browser and the API are held to the same ones."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+
+from ..limits import BODY_MAX, TITLE_MAX
+from .service import FieldError
+
+
+class NoteForm(FlaskForm):
+    title = StringField(
+        "Title", render_kw={"maxlength": TITLE_MAX, "required": True, "autocomplete": "off"}
+    )
+    body = TextAreaField("Body", render_kw={"maxlength": BODY_MAX, "rows": 14})
+    # The version the person started editing from, to catch a change made meanwhile.
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+    def add_errors(self, errors: list[FieldError]) -> None:
+        for error in errors:
+            self[error.field].errors = [*self[error.field].errors, error.message]

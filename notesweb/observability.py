@@ -1,0 +1,51 @@
+"""Request ids and one JSON log line per request."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Flask, g, request
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+
+access_log = logging.getLogger("notesweb.access")
+
+
+def _start_request() -> None:
+    g.started = time.perf_counter()
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+def _finish_request(response):
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    access_log.info(
+        json.dumps(
+            {
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(
+                    (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
+                ),
+                "request_id": g.get("request_id"),
+            }
+        )
+    )
+    return response
+
+
+def register_observability(app: Flask) -> None:
+    if not access_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.propagate = False
+    access_log.setLevel(app.config["LOG_LEVEL"])
+    app.before_request(_start_request)
+    app.after_request(_finish_request)

@@ -1,0 +1,84 @@
+"""Reading pages and driving their real forms, as a browser without JavaScript would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+
+def soup(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def textarea_value(textarea: Tag) -> str:
+    """Browsers drop the one newline that directly follows <textarea>; html.parser does not."""
+    text = textarea.get_text()
+    for newline in ("\r\n", "\n"):
+        if text.startswith(newline):
+            return text[len(newline) :]
+    return text
+
+
+def form_fields(form: Tag) -> dict[str, str]:
+    """What the browser would send for `form`, before the person types anything."""
+    fields = {}
+    for element in form.select("input[name], textarea[name], select[name]"):
+        if element.name == "textarea":
+            fields[element["name"]] = textarea_value(element)
+        elif element.get("type") in ("checkbox", "radio") and not element.has_attr("checked"):
+            continue
+        elif element.get("type") not in ("submit", "button", "reset"):
+            fields[element["name"]] = element.get("value", "")
+    return fields
+
+
+@dataclass
+class Page:
+    response: TestResponse
+    url: str
+
+    @property
+    def status(self) -> int:
+        return self.response.status_code
+
+    @property
+    def html(self) -> BeautifulSoup:
+        return soup(self.response)
+
+    def flash_messages(self) -> list[str]:
+        return [p.get_text(strip=True) for p in self.html.select("#flash p")]
+
+
+class Browser:
+    def __init__(self, client: FlaskClient):
+        self.client = client
+
+    def get(self, url: str) -> Page:
+        response = self.client.get(url, follow_redirects=True)
+        return Page(response, response.request.path + _query(response))
+
+    def submit(self, page: Page, selector: str = "form", **typed: str) -> Page:
+        form = page.html.select_one(selector)
+        assert form is not None, f"no {selector} on {page.url}"
+        method = form.get("method", "get").lower()
+        action = urljoin(page.url, form.get("action") or page.url)
+        data = form_fields(form) | typed
+        if method == "post":
+            response = self.client.post(action, data=data, follow_redirects=True)
+        else:
+            response = self.client.get(action, query_string=data, follow_redirects=True)
+        return Page(response, response.request.path + _query(response))
+
+    def follow(self, page: Page, selector: str) -> Page:
+        link = page.html.select_one(selector)
+        assert link is not None, f"no {selector} on {page.url}"
+        return self.get(urljoin(page.url, link["href"]))
+
+
+def _query(response: TestResponse) -> str:
+    query = urlsplit(response.request.url).query
+    return f"?{query}" if query else ""

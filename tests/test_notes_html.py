@@ -1,0 +1,202 @@
+"""Notes in the browser, with JavaScript off: real pages, real forms, CSRF on."""
+
+from __future__ import annotations
+
+import pytest
+
+from notesweb.limits import BODY_MAX, PAGE_SIZE, TITLE_MAX
+
+from .html import soup, textarea_value
+
+
+def create(browser, title: str, body: str = ""):
+    return browser.submit(browser.get("/notes/new"), "#note-form", title=title, body=body)
+
+
+def test_home_leads_to_the_list(browser_client):
+    page = browser_client.get("/")
+    assert page.url == "/notes/"
+    assert page.html.select_one("main h1").get_text() == "Notes"
+    assert page.html.select_one("#notes-total").get_text(strip=True) == "0 notes"
+
+
+def test_create_shows_the_note_and_a_flash(browser_client):
+    page = create(browser_client, "  Groceries  ", "milk\r\neggs")
+    assert page.status == 200
+    article = page.html.select_one("article[data-note-id]")
+    assert article.select_one("h1").get_text() == "Groceries"
+    assert article.select_one(".note-body").get_text() == "milk\neggs"
+    assert page.flash_messages() == ["Note created."]
+    assert page.url == f"/notes/{article['data-note-id']}"
+
+
+def test_every_form_field_has_a_label(browser_client):
+    form = browser_client.get("/notes/new").html.select_one("#note-form")
+    for field in form.select("input:not([type=hidden]), textarea"):
+        assert form.select_one(f"label[for={field['id']}]") is not None
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "field", "message"),
+    [
+        ("   ", "what I typed", "title", "Title is required."),
+        ("x" * (TITLE_MAX + 1), "what I typed", "title", "at most 200 characters"),
+        ("ok", "b" * (BODY_MAX + 1), "body", "at most 50,000 characters"),
+        ("ok", "bell \x07", "body", "control characters"),
+    ],
+)
+def test_invalid_input_keeps_what_was_typed(browser_client, title, body, field, message):
+    page = create(browser_client, title, body)
+    assert page.status == 422
+    form = page.html.select_one("#note-form")
+    assert form.select_one("#title")["value"] == title
+    assert textarea_value(form.select_one("#body")) == body
+    invalid = form.select_one(f"#{field}")
+    assert invalid["aria-invalid"] == "true"
+    error = form.select_one(f"#{invalid['aria-describedby']}")
+    assert message in error.get_text()
+    assert invalid.has_attr("autofocus")
+    assert browser_client.get("/notes/").html.select("#note-list article") == []
+
+
+def test_edit_changes_the_note(browser_client):
+    note = create(browser_client, "Draft", "first")
+    edit = browser_client.follow(note, "a[href$='/edit']")
+    assert edit.html.select_one("#title")["value"] == "Draft"
+    saved = browser_client.submit(edit, "#note-form", title="Final", body="second")
+    assert saved.flash_messages() == ["Note saved."]
+    assert saved.html.select_one("article h1").get_text() == "Final"
+    assert "version 2" in saved.html.select_one("article .meta").get_text()
+
+
+def test_edit_that_races_another_keeps_the_text_and_says_so(browser_client):
+    note = create(browser_client, "Shared", "v1")
+    first = browser_client.follow(note, "a[href$='/edit']")
+    second = browser_client.follow(note, "a[href$='/edit']")
+    browser_client.submit(first, "#note-form", body="from the first tab")
+    clash = browser_client.submit(second, "#note-form", body="from the second tab")
+    assert clash.status == 409
+    assert textarea_value(clash.html.select_one("#body")) == "from the second tab"
+    assert "changed elsewhere" in clash.html.select_one("#form-errors").get_text()
+    # Saving again on purpose replaces the other change.
+    resolved = browser_client.submit(clash, "#note-form")
+    assert resolved.html.select_one(".note-body").get_text() == "from the second tab"
+
+
+def test_invalid_edit_keeps_what_was_typed(browser_client):
+    note = create(browser_client, "Keep", "original")
+    edit = browser_client.follow(note, "a[href$='/edit']")
+    page = browser_client.submit(edit, "#note-form", title="", body="rewritten")
+    assert page.status == 422
+    assert textarea_value(page.html.select_one("#body")) == "rewritten"
+    shown = browser_client.get(note.url)
+    assert shown.html.select_one(".note-body").get_text() == "original"
+
+
+def test_delete_asks_then_deletes(browser_client):
+    note = create(browser_client, "Doomed")
+    listing = browser_client.get("/notes/")
+    confirm = browser_client.follow(listing, "#note-list a.delete")
+    assert "Delete “Doomed”?" in confirm.html.select_one("h1").get_text()
+    assert confirm.html.select_one("#delete-form input[name=csrf_token]")["value"]
+    after = browser_client.submit(confirm, "#delete-form")
+    assert after.url == "/notes/"
+    assert after.flash_messages() == ["Deleted “Doomed”."]
+    assert after.html.select("#note-list article") == []
+    assert browser_client.get(note.url).status == 404
+
+
+def test_deleted_ids_are_never_reused(browser_client, make_notes):
+    first, second = make_notes(2)
+    confirm = browser_client.get(f"/notes/{second}/delete")
+    browser_client.submit(confirm, "#delete-form")
+    note = create(browser_client, "Newcomer")
+    assert note.url == f"/notes/{second + 1}"
+
+
+def test_paging_reaches_every_note_exactly_once(browser_client, make_notes):
+    ids = make_notes(PAGE_SIZE * 2 + 7)
+    page = browser_client.get("/notes/")
+    assert page.html.select_one("#notes-total").get_text(strip=True) == f"{len(ids)} notes"
+    assert page.html.select_one("a[rel=prev]") is None
+    seen, pages = [], [page]
+    while True:
+        seen += [int(a["data-note-id"]) for a in page.html.select("#note-list article")]
+        if page.html.select_one("a[rel=next]") is None:
+            break
+        page = browser_client.follow(page, "a[rel=next]")
+        pages.append(page)
+    assert len(pages) == 3
+    assert seen == sorted(ids, reverse=True)
+    # And back again with the "Newer" links.
+    back = browser_client.follow(pages[-1], "a[rel=prev]")
+    assert back.html.select("#note-list article") == pages[1].html.select("#note-list article")
+
+
+def test_an_edited_note_moves_to_the_top(browser_client, make_notes):
+    ids = make_notes(3)
+    edit = browser_client.get(f"/notes/{ids[0]}/edit")
+    browser_client.submit(edit, "#note-form", title="Touched")
+    listing = browser_client.get("/notes/")
+    order = [int(a["data-note-id"]) for a in listing.html.select("#note-list article")]
+    assert order == [ids[0], ids[2], ids[1]]
+
+
+def test_a_foreign_cursor_falls_back_to_the_first_page(browser_client, make_notes):
+    make_notes(1)
+    page = browser_client.get("/notes/?cursor=not-a-cursor")
+    assert page.url == "/notes/"
+    assert "no longer valid" in page.flash_messages()[0]
+
+
+@pytest.mark.parametrize("url", ["/nowhere", "/notes/999", "/notes/99999999999999/edit"])
+def test_not_found_is_a_page_in_the_layout(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    page = soup(response)
+    assert page.select_one("nav[aria-label=Main] a[href='/notes/new']") is not None
+    assert page.select_one(".error-page h1").get_text() == "Not Found"
+
+
+def test_wrong_method_is_a_page_in_the_layout(client, make_notes):
+    (note_id,) = make_notes(1)
+    response = client.put(f"/notes/{note_id}")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+    assert soup(response).select_one(".error-page[data-status='405']") is not None
+
+
+def test_server_error_is_a_page_with_the_request_id(app, client, monkeypatch):
+    from notesweb.notes import service
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service, "list_notes", broken)
+    response = client.get("/notes/", headers={"X-Request-ID": "req-123"})
+    assert response.status_code == 500
+    page = soup(response)
+    assert page.select_one("nav[aria-label=Main]") is not None
+    assert page.select_one(".error-page code").get_text() == "req-123"
+    assert "boom" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [("/notes/new", {"title": "x"}), ("/notes/1/edit", {"title": "x"}), ("/notes/1/delete", {})],
+)
+def test_posts_without_a_csrf_token_are_refused(client, make_notes, url, data):
+    make_notes(1)
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert client.get("/api/notes/1").json["title"] == "Note 0"
+
+
+def test_an_expired_session_keeps_the_typed_note(client):
+    response = client.post("/notes/new", data={"title": "Long essay", "body": "hours of work"})
+    assert response.status_code == 400
+    form = soup(response).select_one("#note-form")
+    assert form.select_one("#title")["value"] == "Long essay"
+    assert textarea_value(form.select_one("#body")) == "hours of work"
+    assert "session expired" in form.select_one("#form-errors").get_text()
+    assert form.select_one("input[name=csrf_token]")["value"]

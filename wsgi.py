@@ -1,0 +1,5 @@
+"""gunicorn serves `wsgi:app`."""
+
+from notesweb import create_app
+
+app = create_app()

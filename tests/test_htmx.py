@@ -1,0 +1,111 @@
+"""HTMX: one URL answers with a page or a fragment, by the rule in htmx.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from notesweb.limits import PAGE_SIZE
+
+from .html import soup
+
+SWAP = {"HX-Request": "true"}
+BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
+HISTORY_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+
+
+def is_full_page(response) -> bool:
+    return soup(response).select_one("html > body nav[aria-label=Main]") is not None
+
+
+@pytest.mark.parametrize(
+    ("headers", "full"),
+    [({}, True), (SWAP, False), (BOOSTED, True), (HISTORY_RESTORE, True)],
+)
+@pytest.mark.parametrize("url", ["/notes/", "/notes/new"])
+def test_page_or_fragment(client, make_notes, url, headers, full):
+    make_notes(3)
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200
+    assert "HX-Request" in response.headers["Vary"]
+    assert is_full_page(response) is full
+
+
+def test_the_list_fragment_is_the_list_region_of_the_page(client, make_notes):
+    make_notes(PAGE_SIZE + 1)
+    fragment = soup(client.get("/notes/", headers=SWAP))
+    page = soup(client.get("/notes/"))
+    assert [t.name for t in fragment.find_all(recursive=False)] == ["section"]
+    assert fragment.select_one("section#notes") == page.select_one("section#notes")
+
+
+def test_paging_links_swap_the_list_and_push_the_url(client, make_notes):
+    make_notes(PAGE_SIZE + 1)
+    page = soup(client.get("/notes/"))
+    older = page.select_one("a[rel=next]")
+    assert older["hx-get"] == older["href"]
+    assert older["hx-target"] == "#notes"
+    assert older["hx-push-url"] == "true"
+    more = page.select_one("#load-more")
+    assert more["href"] == older["href"]
+    assert (more["hx-target"], more["hx-swap"]) == ("#note-list", "beforeend")
+    second = soup(client.get(older["href"], headers=SWAP))
+    assert len(second.select("#note-list > li")) == 1
+    assert second.select_one("#load-more") is None
+
+
+def test_invalid_form_by_htmx_gets_the_form_back(client):
+    token = soup(client.get("/notes/new")).select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        "/notes/new",
+        data={"title": " ", "body": "typed"},
+        headers=SWAP | {"X-CSRFToken": token},
+    )
+    assert response.status_code == 422
+    fragment = soup(response)
+    assert [t.name for t in fragment.find_all(recursive=False)] == ["form"]
+    assert fragment.select_one("#title").has_attr("autofocus")
+    assert "typed" in fragment.select_one("#body").get_text()
+
+
+def test_valid_form_by_htmx_navigates_to_the_note(client):
+    token = soup(client.get("/notes/new")).select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        "/notes/new", data={"title": "By htmx"}, headers=SWAP | {"X-CSRFToken": token}
+    )
+    assert response.status_code == 204
+    assert response.headers["HX-Location"] == "/notes/1"
+    assert client.get("/api/notes/1").get_json()["title"] == "By htmx"
+
+
+def test_delete_by_htmx_removes_the_row_and_updates_the_total(client, make_notes):
+    ids = make_notes(3)
+    token = _body_token(client)
+    response = client.post(f"/notes/{ids[0]}/delete", headers=SWAP | {"X-CSRFToken": token})
+    assert response.status_code == 200
+    fragment = soup(response)
+    # Everything in the answer is out of band: the row itself is replaced by nothing.
+    assert all(t.has_attr("hx-swap-oob") for t in fragment.find_all(recursive=False))
+    assert fragment.select_one("#notes-total").get_text(strip=True) == "2 notes"
+    assert "Deleted “Note 0”." in fragment.select_one("#flash").get_text()
+    assert client.get(f"/api/notes/{ids[0]}").status_code == 404
+
+
+def test_htmx_errors_are_retargeted_to_the_status_region(client):
+    token = _body_token(client)
+    response = client.post("/notes/42/delete", headers=SWAP | {"X-CSRFToken": token})
+    assert response.status_code == 404
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert soup(response).select_one("[role=alert]") is not None
+
+
+def test_the_csrf_token_travels_in_a_header_set_on_body(client):
+    body = soup(client.get("/notes/")).select_one("body")
+    assert body["hx-boost"] == "true"
+    assert '"X-CSRFToken"' in body["hx-headers"]
+
+
+def _body_token(client) -> str:
+    body = soup(client.get("/notes/")).select_one("body")
+    return json.loads(body["hx-headers"])["X-CSRFToken"]

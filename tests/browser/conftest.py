@@ -1,0 +1,128 @@
+"""A live gunicorn serving the app on its own SQLite file, and Debian's Chromium."""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import delete
+
+from notesweb.extensions import db
+from notesweb.models import Note
+from notesweb.notes import service
+
+from ..conftest import TEST_SECRET, make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        reason = f"Chromium not found at {CHROMIUM} (Debian: apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must install it", pytrace=False)
+        pytest.skip(reason)
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
+
+
+def _free_port() -> int:
+    # Below 32768: the ephemeral range could hand the port to someone else meanwhile.
+    for port in random.sample(range(20000, 32000), 50):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port")
+
+
+@pytest.fixture(scope="session")
+def live_database(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'notesweb.sqlite3'}"
+    app = make_app(url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database) -> str:
+    port = _free_port()
+    env = os.environ | {
+        "DATABASE_URL": live_database,
+        "SECRET_KEY": TEST_SECRET,
+        "NOTESWEB_ENV": "production",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/notes/", timeout=1).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    return live_server
+
+
+@pytest.fixture
+def notes(live_database):
+    """Empties the live database before a test and seeds it with `notes.make(n)`."""
+    app = make_app(live_database)
+
+    class Notes:
+        @staticmethod
+        def make(count: int) -> list[int]:
+            with app.app_context():
+                return [service.create_note(f"Note {i}", f"Body {i}").id for i in range(count)]
+
+        @staticmethod
+        def get(note_id: int):
+            with app.app_context():
+                return db.session.get(Note, note_id)
+
+    with app.app_context():
+        db.session.execute(delete(Note))
+        db.session.commit()
+    yield Notes
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,181 @@
+"""The notes pages in Chromium, with JavaScript on (HTMX) and off."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from notesweb.limits import PAGE_SIZE
+
+
+def note_ids(page: Page) -> list[int]:
+    return [int(i) for i in page.locator("#note-list article").evaluate_all(
+        "articles => articles.map(a => a.dataset.noteId)"
+    )]  # fmt: skip
+
+
+def mark_document(page: Page) -> None:
+    """A flag that a full page load would wipe out."""
+    page.evaluate("window.__sameDocument = true")
+
+
+def still_same_document(page: Page) -> bool:
+    return page.evaluate("window.__sameDocument === true")
+
+
+@pytest.fixture
+def js_off_page(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_paging_swaps_the_list_and_pushes_the_url(page: Page, notes):
+    ids = notes.make(PAGE_SIZE * 2 + 5)[::-1]
+    page.goto("/notes/")
+    mark_document(page)
+    assert note_ids(page) == ids[:PAGE_SIZE]
+
+    page.get_by_role("link", name="Older").click()
+    expect(page).to_have_url(re.compile(r"/notes/\?cursor="))
+    expect(page.locator("#note-list article").first).to_have_attribute(
+        "data-note-id", str(ids[PAGE_SIZE])
+    )
+    assert still_same_document(page)
+    second_url = page.url
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/notes/$"))
+    expect(page.locator("#note-list article").first).to_have_attribute("data-note-id", str(ids[0]))
+
+    page.go_forward()
+    expect(page).to_have_url(second_url)
+    expect(page.locator("#note-list article").first).to_have_attribute(
+        "data-note-id", str(ids[PAGE_SIZE])
+    )
+
+    page.reload()
+    assert note_ids(page) == ids[PAGE_SIZE : PAGE_SIZE * 2]
+    expect(page.get_by_role("link", name="Newer")).to_be_visible()
+
+
+def test_load_more_appends_the_next_page_in_place(page: Page, notes):
+    ids = notes.make(PAGE_SIZE * 2 + 5)[::-1]
+    page.goto("/notes/")
+    mark_document(page)
+    page.get_by_role("link", name="Load more").click()
+    expect(page.locator("#note-list article")).to_have_count(PAGE_SIZE * 2)
+    page.get_by_role("link", name="Load more").click()
+    expect(page.locator("#note-list article")).to_have_count(len(ids))
+    assert note_ids(page) == ids
+    expect(page.get_by_role("link", name="Load more")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/notes/$"))
+    assert still_same_document(page)
+
+
+def test_delete_from_the_list_asks_then_removes_the_row(page: Page, notes):
+    ids = notes.make(3)[::-1]
+    page.goto("/notes/")
+    mark_document(page)
+    row = page.locator(f"article[data-note-id='{ids[0]}']")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    row.get_by_role("link", name="Delete").click()
+    expect(row).to_be_visible()
+    assert notes.get(ids[0]) is not None
+
+    messages = []
+
+    def accept(dialog):
+        messages.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", accept)
+    row.get_by_role("link", name="Delete").click()
+    expect(row).to_have_count(0)
+    expect(page.locator("#notes-total")).to_have_text("2 notes")
+    expect(page.locator("#flash")).to_contain_text("Deleted “Note 2”.")
+    assert messages == ["Delete “Note 2”? This cannot be undone."]
+    assert notes.get(ids[0]) is None
+    assert still_same_document(page)
+
+
+def test_the_form_validates_in_place_and_keeps_focus_sensible(page: Page, notes):
+    page.goto("/notes/new")
+    mark_document(page)
+    page.get_by_label("Title").fill("   ")
+    page.get_by_label("Body").fill("Everything I wrote")
+    page.get_by_role("button", name="Create note").click()
+
+    error = page.locator("#title-error")
+    expect(error).to_have_text("Title is required.")
+    expect(page.get_by_label("Title")).to_be_focused()
+    expect(page.get_by_label("Title")).to_have_attribute("aria-describedby", "title-error")
+    expect(page.get_by_label("Body")).to_have_value("Everything I wrote")
+    assert still_same_document(page)
+
+    page.get_by_label("Title").fill("Now with a title")
+    page.get_by_role("button", name="Create note").click()
+    expect(page).to_have_url(re.compile(r"/notes/\d+$"))
+    expect(page.locator("article h1")).to_have_text("Now with a title")
+    expect(page.locator("#flash")).to_contain_text("Note created.")
+    expect(page.locator(".note-body")).to_have_text("Everything I wrote")
+
+
+def test_boosted_navigation_keeps_the_document(page: Page, notes):
+    (note_id,) = notes.make(1)
+    page.goto("/notes/")
+    mark_document(page)
+    page.get_by_role("link", name="Note 0", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/notes/{note_id}$"))
+    expect(page).to_have_title("Note 0 · notesweb")
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Body").fill("Edited in place")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".note-body")).to_have_text("Edited in place")
+    assert still_same_document(page)
+
+
+# JavaScript off: the same flows with plain links and forms.
+
+
+def test_without_js_paging_and_load_more_are_links(js_off_page: Page, notes):
+    page = js_off_page
+    ids = notes.make(PAGE_SIZE * 2 + 5)[::-1]
+    page.goto("/notes/")
+    page.get_by_role("link", name="Older").click()
+    expect(page).to_have_url(re.compile(r"cursor="))
+    assert note_ids(page) == ids[PAGE_SIZE : PAGE_SIZE * 2]
+    page.get_by_role("link", name="Load more").click()
+    assert note_ids(page) == ids[PAGE_SIZE * 2 :]
+    page.get_by_role("link", name="Newer").click()
+    assert note_ids(page) == ids[PAGE_SIZE : PAGE_SIZE * 2]
+
+
+def test_without_js_delete_goes_through_a_confirmation_page(js_off_page: Page, notes):
+    page = js_off_page
+    ids = notes.make(2)[::-1]
+    page.goto("/notes/")
+    page.locator(f"article[data-note-id='{ids[0]}']").get_by_role("link", name="Delete").click()
+    expect(page.locator("h1")).to_have_text("Delete “Note 1”?")
+    page.get_by_role("button", name="Delete note").click()
+    expect(page).to_have_url(re.compile(r"/notes/$"))
+    expect(page.locator("#flash")).to_contain_text("Deleted “Note 1”.")
+    assert note_ids(page) == ids[1:]
+
+
+def test_without_js_validation_and_create_work(js_off_page: Page, notes):
+    page = js_off_page
+    page.goto("/notes/new")
+    page.get_by_label("Title").fill("   ")
+    page.get_by_label("Body").fill("Kept text")
+    page.get_by_role("button", name="Create note").click()
+    expect(page.locator("#title-error")).to_have_text("Title is required.")
+    expect(page.get_by_label("Body")).to_have_value("Kept text")
+    page.get_by_label("Title").fill("Plain form")
+    page.get_by_role("button", name="Create note").click()
+    expect(page.locator("article h1")).to_have_text("Plain form")
+    expect(page.locator("#flash")).to_contain_text("Note created.")

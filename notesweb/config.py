@@ -10,6 +10,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from dotenv import load_dotenv
 
@@ -17,8 +18,14 @@ PRODUCTION = "production"
 DEVELOPMENT = "development"
 
 
-class ConfigError(SystemExit):
-    """A setting makes the app unable to start; the message is one line."""
+# gunicorn's arbiter stops (instead of respawning workers forever) on this exit code.
+WORKER_BOOT_ERROR = 3
+
+
+def refuse_to_start(reason: str) -> NoReturn:
+    """A setting makes the app unable to start: say why in one line, and exit."""
+    print(f"notesweb: {reason}", file=sys.stderr)
+    raise SystemExit(WORKER_BOOT_ERROR)
 
 
 def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
@@ -27,7 +34,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     load_dotenv(override=False)
     env = os.environ.get("NOTESWEB_ENV", PRODUCTION).strip().lower()
     if env not in (PRODUCTION, DEVELOPMENT):
-        raise ConfigError(f"notesweb: NOTESWEB_ENV must be {PRODUCTION!r} or {DEVELOPMENT!r}")
+        refuse_to_start(f"NOTESWEB_ENV must be {PRODUCTION!r} or {DEVELOPMENT!r}")
     default_db = "sqlite:///" + str(Path(instance_path) / "notesweb.sqlite3")
     settings = {
         "NOTESWEB_ENV": env,
@@ -54,8 +61,8 @@ def _secret_key(env: str, instance_path: str) -> str:
     if key:
         return key
     if env == PRODUCTION:
-        raise ConfigError(
-            "notesweb: SECRET_KEY is not set; set it in the environment or .env "
+        refuse_to_start(
+            "SECRET_KEY is not set; set it in the environment or .env "
             "(or NOTESWEB_ENV=development to generate one)"
         )
     # Kept in the instance folder so every worker and every restart signs alike.
@@ -78,4 +85,4 @@ def _read_when_written(path: Path) -> str:
         if key:
             return key
         time.sleep(0.02)
-    raise ConfigError(f"notesweb: {path} is empty; delete it to generate a new key")
+    refuse_to_start(f"{path} is empty; delete it to generate a new key")

@@ -44,12 +44,12 @@ def test_paging_links_swap_the_list_and_push_the_url(client, make_notes):
     make_notes(PAGE_SIZE + 1)
     page = soup(client.get("/notes/"))
     older = page.select_one("a[rel=next]")
-    assert older["hx-get"] == older["href"]
-    assert older["hx-target"] == "#notes"
-    assert older["hx-push-url"] == "true"
+    assert older["data-hx-get"] == older["href"]
+    assert older["data-hx-target"] == "#notes"
+    assert older["data-hx-push-url"] == "true"
     more = page.select_one("#load-more")
     assert more["href"] == older["href"]
-    assert (more["hx-target"], more["hx-swap"]) == ("#note-list", "beforeend")
+    assert (more["data-hx-target"], more["data-hx-swap"]) == ("#note-list", "beforeend")
     second = soup(client.get(older["href"], headers=SWAP))
     assert len(second.select("#note-list > li")) == 1
     assert second.select_one("#load-more") is None
@@ -86,7 +86,7 @@ def test_delete_by_htmx_removes_the_row_and_updates_the_total(client, make_notes
     assert response.status_code == 200
     fragment = soup(response)
     # Everything in the answer is out of band: the row itself is replaced by nothing.
-    assert all(t.has_attr("hx-swap-oob") for t in fragment.find_all(recursive=False))
+    assert all(t.has_attr("data-hx-swap-oob") for t in fragment.find_all(recursive=False))
     assert fragment.select_one("#notes-total").get_text(strip=True) == "2 notes"
     assert "Deleted “Note 0”." in fragment.select_one("#flash").get_text()
     assert client.get(f"/api/notes/{ids[0]}").status_code == 404
@@ -102,10 +102,10 @@ def test_htmx_errors_are_retargeted_to_the_status_region(client):
 
 def test_the_csrf_token_travels_in_a_header_set_on_body(client):
     body = soup(client.get("/notes/")).select_one("body")
-    assert body["hx-boost"] == "true"
-    assert '"X-CSRFToken"' in body["hx-headers"]
+    assert body["data-hx-boost"] == "true"
+    assert '"X-CSRFToken"' in body["data-hx-headers"]
 
 
 def _body_token(client) -> str:
     body = soup(client.get("/notes/")).select_one("body")
-    return json.loads(body["hx-headers"])["X-CSRFToken"]
+    return json.loads(body["data-hx-headers"])["X-CSRFToken"]

@@ -1,4 +1,7 @@
-"""Vendor pinned front-end assets from the npm registry into notesweb/static/vendor/.
+"""Vendor pinned front-end assets from the npm registry.
+
+The app's assets go to notesweb/static/vendor/; axe-core, which only the browser
+tests use, goes to tests/browser/vendor/.
 
     python scripts/vendor_assets.py          # fetch with `npm pack`, verify, copy
     python scripts/vendor_assets.py --check  # verify the committed files, offline
@@ -20,7 +23,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "notesweb" / "static" / "vendor"
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_VENDOR = ROOT / "notesweb" / "static" / "vendor"
+TEST_VENDOR = ROOT / "tests" / "browser" / "vendor"
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Package:
     version: str
     integrity: str  # sha512 of the tarball, as the npm registry reports it
     files: dict[str, tuple[str, str]]  # path in tarball -> (vendored name, sha256)
+    dest: Path = STATIC_VENDOR
 
 
 PACKAGES = (
@@ -69,6 +75,18 @@ PACKAGES = (
             ),
         },
     ),
+    Package(
+        name="axe-core",
+        version="4.14.1",
+        integrity="sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+        files={
+            "package/axe.min.js": (
+                "axe-4.14.1.min.js",
+                "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c",
+            )
+        },
+        dest=TEST_VENDOR,
+    ),
 )
 
 
@@ -98,9 +116,9 @@ def fetch(package: Package, workdir: Path) -> Path:
 
 def vendor() -> list[str]:
     problems = []
-    VENDOR_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for package in PACKAGES:
+            package.dest.mkdir(parents=True, exist_ok=True)
             tarball = fetch(package, Path(tmp))
             with tarfile.open(tarball) as archive:
                 for member, (target, digest) in package.files.items():
@@ -108,22 +126,22 @@ def vendor() -> list[str]:
                     if digest and sha256(data) != digest:
                         problems.append(f"{member} of {package.name}: sha256 {sha256(data)}")
                         continue
-                    (VENDOR_DIR / target).write_bytes(data)
+                    (package.dest / target).write_bytes(data)
                     print(f"{target}  sha256={sha256(data)}")
     return problems
 
 
 def check() -> list[str]:
     problems = []
-    expected = {target: digest for p in PACKAGES for target, digest in p.files.values()}
-    for target, digest in expected.items():
-        path = VENDOR_DIR / target
+    expected = {p.dest / target: digest for p in PACKAGES for target, digest in p.files.values()}
+    for path, digest in expected.items():
         if not path.exists():
             problems.append(f"missing {path}")
         elif sha256(path.read_bytes()) != digest:
-            problems.append(f"{target}: sha256 differs from the pinned {digest}")
-    strays = {p.name for p in VENDOR_DIR.iterdir()} - set(expected)
-    problems += [f"unpinned file in vendor/: {name}" for name in sorted(strays)]
+            problems.append(f"{path}: sha256 differs from the pinned {digest}")
+    for folder in {p.dest for p in PACKAGES}:
+        strays = set(folder.iterdir()) - set(expected) if folder.exists() else set()
+        problems += [f"unpinned file: {path}" for path in sorted(strays)]
     return problems
 
 

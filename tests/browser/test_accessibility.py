@@ -1,0 +1,38 @@
+"""axe-core finds no accessibility violations on any kind of page, with HTMX at work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text()
+
+
+def violations(page: Page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    found = page.evaluate("async () => (await axe.run()).violations")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+@pytest.mark.parametrize(
+    "url", ["/notes/", "/notes/new", "/notes/{id}", "/notes/{id}/edit", "/notes/{id}/delete", "/x"]
+)
+def test_pages_have_no_violations(page: Page, notes, url):
+    ids = notes.make(25)
+    page.goto(url.format(id=ids[0]))
+    assert violations(page) == []
+
+
+def test_pages_after_htmx_swaps_have_no_violations(page: Page, notes):
+    notes.make(45)
+    page.goto("/notes/")
+    page.get_by_role("link", name="Load more").click()
+    expect(page.locator("#note-list article")).to_have_count(40)
+    assert violations(page) == []
+    page.goto("/notes/new")
+    page.get_by_label("Title").fill(" ")
+    page.get_by_role("button", name="Create note").click()
+    expect(page.locator("#title-error")).to_be_visible()
+    assert violations(page) == []

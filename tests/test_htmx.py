@@ -82,7 +82,11 @@ def test_valid_form_by_htmx_navigates_to_the_note(client):
 def test_delete_by_htmx_removes_the_row_and_updates_the_total(client, make_notes):
     ids = make_notes(3)
     token = _body_token(client)
-    response = client.post(f"/notes/{ids[0]}/delete", headers=SWAP | {"X-CSRFToken": token})
+    response = client.post(
+        f"/notes/{ids[0]}/delete",
+        data={"confirmed": "yes"},
+        headers=SWAP | {"X-CSRFToken": token},
+    )
     assert response.status_code == 200
     fragment = soup(response)
     # Everything in the answer is out of band: the row itself is replaced by nothing.
@@ -92,9 +96,20 @@ def test_delete_by_htmx_removes_the_row_and_updates_the_total(client, make_notes
     assert client.get(f"/api/notes/{ids[0]}").status_code == 404
 
 
+def test_list_delete_forms_confirm_before_posting(client, make_notes):
+    make_notes(2)
+    for form in soup(client.get("/notes/")).select("#note-list form.delete"):
+        assert form["data-hx-post"] == form["action"]
+        assert form["data-hx-confirm"].startswith("Delete “Note ")
+        assert json.loads(form["data-hx-vals"]) == {"confirmed": "yes"}
+        assert form["data-hx-target"] == "closest li"
+
+
 def test_htmx_errors_are_retargeted_to_the_status_region(client):
     token = _body_token(client)
-    response = client.post("/notes/42/delete", headers=SWAP | {"X-CSRFToken": token})
+    response = client.post(
+        "/notes/42/delete", data={"confirmed": "yes"}, headers=SWAP | {"X-CSRFToken": token}
+    )
     assert response.status_code == 404
     assert response.headers["HX-Retarget"] == "#flash"
     assert soup(response).select_one("[role=alert]") is not None

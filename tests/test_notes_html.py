@@ -96,14 +96,33 @@ def test_invalid_edit_keeps_what_was_typed(browser_client):
 def test_delete_asks_then_deletes(browser_client):
     note = create(browser_client, "Doomed")
     listing = browser_client.get("/notes/")
-    confirm = browser_client.follow(listing, "#note-list a.delete")
+    confirm = browser_client.submit(listing, "#note-list form.delete")
+    assert confirm.status == 200
     assert "Delete “Doomed”?" in confirm.html.select_one("h1").get_text()
+    assert browser_client.get(note.url).status == 200
     assert confirm.html.select_one("#delete-form input[name=csrf_token]")["value"]
     after = browser_client.submit(confirm, "#delete-form")
     assert after.url == "/notes/"
     assert after.flash_messages() == ["Deleted “Doomed”."]
     assert after.html.select("#note-list article") == []
     assert browser_client.get(note.url).status == 404
+
+
+def test_the_show_page_links_to_the_same_confirmation(browser_client):
+    note = create(browser_client, "Doomed too")
+    confirm = browser_client.follow(note, "article footer a[href$='/delete']")
+    after = browser_client.submit(confirm, "#delete-form")
+    assert after.flash_messages() == ["Deleted “Doomed too”."]
+
+
+@pytest.mark.parametrize("url", ["/notes/", "/notes/new", "/notes/1/edit", "/notes/1/delete"])
+def test_every_post_form_carries_a_csrf_token(browser_client, make_notes, url):
+    make_notes(2)
+    forms = browser_client.get(url).html.select("form")
+    assert forms
+    for form in forms:
+        assert form["method"] == "post"
+        assert form.select_one("input[type=hidden][name=csrf_token]")["value"]
 
 
 def test_deleted_ids_are_never_reused(browser_client, make_notes):

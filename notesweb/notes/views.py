@@ -98,6 +98,9 @@ def confirm_delete(note_id: int):
 @bp.post("/<int:note_id>/delete")
 def delete(note_id: int):
     note = service.get_note_or_404(note_id)
+    if request.form.get("confirmed") != "yes":
+        # A delete button pressed without JavaScript: ask before anything is lost.
+        return render_template("notes/delete.html", note=note)
     title = note.title
     service.delete_note(note)
     message = f"Deleted “{title}”."

@@ -83,7 +83,7 @@ def test_delete_from_the_list_asks_then_removes_the_row(page: Page, notes):
     row = page.locator(f"article[data-note-id='{ids[0]}']")
 
     page.once("dialog", lambda dialog: dialog.dismiss())
-    row.get_by_role("link", name="Delete").click()
+    row.get_by_role("button", name="Delete").click()
     expect(row).to_be_visible()
     assert notes.get(ids[0]) is not None
 
@@ -94,7 +94,7 @@ def test_delete_from_the_list_asks_then_removes_the_row(page: Page, notes):
         dialog.accept()
 
     page.once("dialog", accept)
-    row.get_by_role("link", name="Delete").click()
+    row.get_by_role("button", name="Delete").click()
     expect(row).to_have_count(0)
     expect(page.locator("#notes-total")).to_have_text("2 notes")
     expect(page.locator("#flash")).to_contain_text("Deleted “Note 2”.")
@@ -159,7 +159,8 @@ def test_without_js_delete_goes_through_a_confirmation_page(js_off_page: Page, n
     page = js_off_page
     ids = notes.make(2)[::-1]
     page.goto("/notes/")
-    page.locator(f"article[data-note-id='{ids[0]}']").get_by_role("link", name="Delete").click()
+    row = page.locator(f"article[data-note-id='{ids[0]}']")
+    row.get_by_role("button", name="Delete").click()
     expect(page.locator("h1")).to_have_text("Delete “Note 1”?")
     page.get_by_role("button", name="Delete note").click()
     expect(page).to_have_url(re.compile(r"/notes/$"))

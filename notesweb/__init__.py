@@ -14,7 +14,12 @@ from .observability import register_observability
 
 
 def create_app(config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    instance_path = os.environ.get("NOTESWEB_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_settings(app.instance_path, config))
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))

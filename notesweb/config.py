@@ -41,6 +41,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", default_db)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        # A CSRF token lives as long as the session: a note written over an hour
+        # must not be refused for taking its time.
+        "WTF_CSRF_TIME_LIMIT": None,
         **overrides,
     }
     if not settings.get("SECRET_KEY"):

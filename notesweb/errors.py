@@ -23,7 +23,9 @@ def validation_errors(exc: HTTPException) -> list[dict[str, str]] | None:
     if not messages:
         return None
     errors = []
-    for fields in messages.values():
+    for location, fields in messages.items():
+        if not isinstance(fields, dict):
+            fields = {location: fields}
         for field, field_messages in fields.items():
             for message in _flatten(field_messages):
                 errors.append({"field": str(field), "message": message})
@@ -38,18 +40,21 @@ def _flatten(messages) -> list[str]:
     return [m for value in messages for m in _flatten(value)]
 
 
-def handle_http_error(exc: HTTPException):
+def handle_http_error(exc: HTTPException, message: str | None = None):
+    """`message`, when given, tells a person more than the exception's own text."""
     status = exc.code or 500
     headers = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")}
     if is_api_request():
         errors = validation_errors(exc)
         detail = "The request has invalid fields." if errors else exc.description
         return problem(status, detail, errors=errors, headers=headers)
+    headers["Vary"] = "HX-Request"
+    template = "errors/error.html"
     if wants_fragment():
         # Shown in the page's status region rather than in place of the swapped part.
         headers |= {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
-        return render_template("errors/_error.html", error=exc), status, headers
-    return render_template("errors/error.html", error=exc), status, headers
+        template = "errors/_error.html"
+    return render_template(template, error=exc, detail=message), status, headers
 
 
 def handle_unexpected_error(exc: Exception):

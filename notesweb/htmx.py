@@ -23,7 +23,8 @@ def render_page_or_fragment(
     page_template: str, fragment_template: str, status: int = 200, **context
 ) -> ResponseReturnValue:
     """Render the page (which includes the fragment) or just the fragment, from one URL."""
-    template = fragment_template if wants_fragment() else page_template
-    response = make_response(render_template(template, **context), status)
+    fragment = wants_fragment()
+    template = fragment_template if fragment else page_template
+    response = make_response(render_template(template, fragment=fragment, **context), status)
     response.vary.add("HX-Request")
     return response

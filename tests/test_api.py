@@ -32,7 +32,7 @@ def test_create_returns_the_note_and_its_location(client):
     assert response.headers["ETag"] == '"1"'
     assert note["id"] == 1
     assert note["title"] == "First"
-    assert note["body"] == "a\nb"
+    assert note["body"] == "a\r\nb"
     assert note["version"] == 1
     created = datetime.fromisoformat(note["created_at"])
     assert created.utcoffset().total_seconds() == 0
@@ -107,6 +107,8 @@ def test_bodies_that_are_not_a_json_object(client, make_notes, method, data, con
         ({"title": "   "}, "title", "required"),
         ({"title": "x" * (TITLE_MAX + 1)}, "title", "at most 200"),
         ({"title": "two\nlines"}, "title", "single line"),
+        ({"title": "\x1fhidden"}, "title", "control characters"),
+        ({"title": "c1 \x85 control"}, "title", "control characters"),
         ({"title": "ok", "body": "x" * (BODY_MAX + 1)}, "body", "at most 50,000"),
         ({"title": "ok", "body": "nul \x00 byte"}, "body", "control characters"),
         ({"title": "ok", "body": "lone \ud800 surrogate"}, "body", "control characters"),
@@ -132,6 +134,48 @@ def test_invalid_patch_changes_nothing(client, make_notes):
     errors = field_errors(client.patch(f"/api/notes/{note_id}", json={"title": " "}))
     assert set(errors) == {"title"}
     assert client.get(f"/api/notes/{note_id}").get_json()["title"] == "Note 0"
+
+
+@pytest.mark.parametrize(
+    "raw", ['\ufeff{"title": "with a BOM"}'.encode(), '{"title": "UTF-16"}'.encode("utf-16")]
+)
+def test_json_in_any_encoding_flask_reads_is_accepted(client, raw):
+    response = client.post("/api/notes", data=raw, content_type="application/json")
+    assert response.status_code == 201
+
+
+def test_deeply_nested_json_is_400(client):
+    response = client.post("/api/notes", data="[" * 100_000, content_type="application/json")
+    assert_problem(response, 400)
+
+
+def test_a_write_that_races_a_delete_is_404(app, make_notes):
+    from werkzeug.exceptions import NotFound
+
+    from notesweb.extensions import db
+    from notesweb.notes import service
+
+    (note_id,) = make_notes(1)
+    with app.app_context():
+        note = service.get_note_or_404(note_id)
+        with db.engine.begin() as other_connection:
+            other_connection.exec_driver_sql("DELETE FROM notes")
+        with pytest.raises(NotFound):
+            service.update_note(note, body="too late")
+
+
+def test_concurrent_writers_without_if_match_get_409(app, client, make_notes):
+    from notesweb.extensions import db
+    from notesweb.notes import service
+
+    (note_id,) = make_notes(1)
+    with app.app_context():
+        note = service.get_note_or_404(note_id)
+        with db.engine.begin() as other_writer:
+            other_writer.exec_driver_sql("UPDATE notes SET version = 2, body = 'theirs'")
+        with pytest.raises(service.VersionConflict):
+            service.update_note(note, body="mine")
+    assert client.get(f"/api/notes/{note_id}").get_json()["body"] == "theirs"
 
 
 def test_a_body_over_the_size_limit_is_413(client):

@@ -13,7 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def start(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     """Import the WSGI module in a fresh process, as gunicorn would."""
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "NOTESWEB_ENV")}
-    clean |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **env}
+    clean |= {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "NOTESWEB_INSTANCE_PATH": str(tmp_path / "instance"),
+        **env,
+    }
     code = "import wsgi; print(wsgi.app.config['NOTESWEB_ENV'])"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, env=clean | {"PYTHONPATH": str(ROOT)},
@@ -36,15 +40,14 @@ def test_production_with_secret_key_starts(tmp_path):
 
 
 def test_development_generates_a_key_once_and_says_so(tmp_path):
-    instance = ROOT / "instance" / "secret_key"
-    existed = instance.exists()
     first = start(tmp_path, NOTESWEB_ENV="development")
     assert first.returncode == 0, first.stderr
-    if not existed:
-        assert "SECRET_KEY generated" in first.stderr
+    assert "development SECRET_KEY generated" in first.stderr
+    key = (tmp_path / "instance" / "secret_key").read_text().strip()
+    assert len(key) >= 64
     second = start(tmp_path, NOTESWEB_ENV="development")
     assert "generated" not in second.stderr
-    assert instance.read_text().strip()
+    assert (tmp_path / "instance" / "secret_key").read_text().strip() == key
 
 
 def test_settings_come_from_a_dotenv_file(tmp_path):

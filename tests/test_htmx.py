@@ -36,8 +36,13 @@ def test_the_list_fragment_is_the_list_region_of_the_page(client, make_notes):
     make_notes(PAGE_SIZE + 1)
     fragment = soup(client.get("/notes/", headers=SWAP))
     page = soup(client.get("/notes/"))
-    assert [t.name for t in fragment.find_all(recursive=False)] == ["section"]
+    for token in fragment.select("input[name=csrf_token]") + page.select("input[name=csrf_token]"):
+        token.decompose()  # signed with a timestamp: differs from one second to the next
+    in_place = [t for t in fragment.find_all(recursive=False) if not t.has_attr("data-hx-swap-oob")]
+    assert [t.name for t in in_place] == ["section"]
     assert fragment.select_one("section#notes") == page.select_one("section#notes")
+    # Besides the list, the swap tells screen readers what changed.
+    assert fragment.select_one("#announce").get_text() == f"Loaded {PAGE_SIZE} notes."
 
 
 def test_paging_links_swap_the_list_and_push_the_url(client, make_notes):
@@ -113,6 +118,37 @@ def test_htmx_errors_are_retargeted_to_the_status_region(client):
     assert response.status_code == 404
     assert response.headers["HX-Retarget"] == "#flash"
     assert soup(response).select_one("[role=alert]") is not None
+
+
+def test_error_fragments_vary_on_hx_request(client):
+    response = client.get("/notes/999", headers=SWAP)
+    assert response.status_code == 404
+    assert "HX-Request" in response.headers["Vary"]
+    assert "HX-Request" in client.get("/notes/999").headers["Vary"]
+
+
+def test_a_refused_token_on_an_htmx_delete_does_not_land_in_the_row(client, make_notes):
+    (note_id,) = make_notes(1)
+    response = client.post(
+        f"/notes/{note_id}/delete",
+        data={"confirmed": "yes"},
+        headers=SWAP | {"X-CSRFToken": "stale"},
+    )
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert not is_full_page(response)
+    assert client.get(f"/api/notes/{note_id}").status_code == 200
+
+
+def test_a_stale_cursor_in_a_swap_says_so_in_the_swap(client, make_notes):
+    make_notes(2)
+    response = client.get("/notes/?cursor=stale", headers=SWAP)
+    assert response.status_code == 200
+    fragment = soup(response)
+    assert "no longer valid" in fragment.select_one("#flash[data-hx-swap-oob]").get_text()
+    assert len(fragment.select("#note-list article")) == 2
+    # Nothing is left behind to show up later on an unrelated page.
+    assert soup(client.get("/notes/new")).select("#flash p") == []
 
 
 def test_the_csrf_token_travels_in_a_header_set_on_body(client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from notesweb.limits import BODY_MAX, PAGE_SIZE, TITLE_MAX
@@ -28,6 +30,40 @@ def test_create_shows_the_note_and_a_flash(browser_client):
     assert article.select_one(".note-body").get_text() == "milk\neggs"
     assert page.flash_messages() == ["Note created."]
     assert page.url == f"/notes/{article['data-note-id']}"
+
+
+def test_a_successful_post_answers_303_see_other(client):
+    from .html import soup as parse
+
+    token = parse(client.get("/notes/new")).select_one("input[name=csrf_token]")["value"]
+    response = client.post("/notes/new", data={"csrf_token": token, "title": "PRG"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/notes/1"
+
+
+def test_a_file_sent_as_a_field_is_no_server_error(client):
+    token = soup(client.get("/notes/new")).select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        "/notes/new",
+        data={"csrf_token": token, "title": (io.BytesIO(b"x"), "t.txt"), "body": "kept"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert textarea_value(soup(response).select_one("#body")) == "kept"
+
+
+def test_saving_a_note_deleted_meanwhile_keeps_the_text(browser_client, make_notes):
+    (note_id,) = make_notes(1)
+    edit = browser_client.get(f"/notes/{note_id}/edit")
+    browser_client.submit(browser_client.get(f"/notes/{note_id}/delete"), "#delete-form")
+    orphan = browser_client.submit(edit, "#note-form", body="my careful edit")
+    assert orphan.status == 404
+    form = orphan.html.select_one("#note-form")
+    assert "deleted while you were editing" in form.select_one("#form-errors").get_text()
+    assert form["action"] == "/notes/new"
+    assert textarea_value(form.select_one("#body")) == "my careful edit"
+    saved = browser_client.submit(orphan, "#note-form")
+    assert saved.html.select_one(".note-body").get_text() == "my careful edit"
 
 
 def test_every_form_field_has_a_label(browser_client):
@@ -209,6 +245,14 @@ def test_posts_without_a_csrf_token_are_refused(client, make_notes, url, data):
     response = client.post(url, data=data)
     assert response.status_code == 400
     assert client.get("/api/notes/1").json["title"] == "Note 0"
+
+
+def test_an_expired_session_on_a_deleted_note_keeps_the_text(client, make_notes):
+    response = client.post("/notes/999/edit", data={"title": "Gone", "body": "still mine"})
+    assert response.status_code == 404
+    form = soup(response).select_one("#note-form")
+    assert textarea_value(form.select_one("#body")) == "still mine"
+    assert form["action"] == "/notes/new"
 
 
 def test_an_expired_session_keeps_the_typed_note(client):

@@ -8,6 +8,8 @@ from http import HTTPStatus
 from flask import abort, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
 
 from ..errors import API_PREFIX
@@ -16,7 +18,20 @@ from ..pagination import CursorError
 from ..problems import problem
 from . import schemas
 
-blp = Blueprint("api", __name__, url_prefix=API_PREFIX, description="Notes")
+
+class RequestJSONParser(FlaskParser):
+    """Reads the body Flask already parsed (and require_json_object vetted), so that
+    every encoding Flask accepts (a BOM, UTF-16) means the same to the schemas."""
+
+    def _raw_load_json(self, req):
+        return req.get_json() if is_json_request(req) else core.missing
+
+
+class NotesBlueprint(Blueprint):
+    ARGUMENTS_PARSER = RequestJSONParser()
+
+
+blp = NotesBlueprint("api", __name__, url_prefix=API_PREFIX, description="Notes")
 
 IF_MATCH = {
     "in": "header",
@@ -47,7 +62,7 @@ def require_json_object():
         abort(415, description="Send the body as application/json.")
     try:
         data = request.get_json()
-    except BadRequest:
+    except (BadRequest, RecursionError):
         abort(400, description="The body is not valid JSON.")
     if not isinstance(data, dict):
         abort(400, description="The body must be a JSON object.")
@@ -62,7 +77,9 @@ def invalid_fields(exc: service.ValidationError):
 @blp.errorhandler(service.VersionConflict)
 def version_conflict(exc: service.VersionConflict):
     detail = f"The note is at version {exc.current.version}; fetch it and try again."
-    return problem(412, detail, headers={"ETag": _etag(exc.current)})
+    # 412 answers a failed If-Match; without one, another writer simply got there first.
+    status = 412 if request.if_match else 409
+    return problem(status, detail, headers={"ETag": _etag(exc.current)})
 
 
 def _etag(note) -> str:
@@ -118,7 +135,7 @@ class NoteItem(MethodView):
     @blp.arguments(schemas.NotePatch)
     @blp.response(200, schemas.Note, headers=ETAG)
     @blp.doc(parameters=[IF_MATCH])
-    @documents(400, 404, 412, 413, 415, 422)
+    @documents(400, 404, 409, 412, 413, 415, 422)
     def patch(self, changes, note_id: int):
         """Change a note's title, body or both."""
         note = service.get_note_or_404(note_id)

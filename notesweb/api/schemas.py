@@ -11,19 +11,24 @@ from marshmallow import fields, validate
 
 from ..limits import API_LIMIT_MAX, API_OFFSET_MAX, BODY_MAX, PAGE_SIZE, TITLE_MAX
 
-# What the service accepts, as JSON Schema patterns (leading and trailing
-# whitespace is trimmed from a title; control characters are refused).
-TITLE_PATTERN = r"^\s*[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?\s*$"
-BODY_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+# What the service accepts, as JSON Schema patterns: a title is trimmed of spaces,
+# tabs and line breaks at its ends and must then be one line of 1 to TITLE_MAX
+# characters; neither field may hold other control characters.
+_NOT_CONTROL = r"[^\x00-\x1f\x7f-\x9f]"
+_VISIBLE_EDGE = r"[^ \t\n\r\x00-\x1f\x7f-\x9f]"
+TITLE_PATTERN = (
+    rf"^[ \t\n\r]*{_VISIBLE_EDGE}(?:{_NOT_CONTROL}{{0,{TITLE_MAX - 2}}}{_VISIBLE_EDGE})?"
+    r"[ \t\n\r]*$"
+)
+BODY_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
 TITLE_DOC = {
-    "description": f"1–{TITLE_MAX} characters after trimming; one line.",
-    "minLength": 1,
-    "maxLength": TITLE_MAX,
+    "description": f"1–{TITLE_MAX} characters, one line, once spaces and line breaks "
+    "are trimmed from both ends.",
     "pattern": TITLE_PATTERN,
 }
 BODY_DOC = {
-    "description": f"Up to {BODY_MAX:,} characters; CRLF is stored as LF.",
+    "description": f"Up to {BODY_MAX:,} characters.",
     "maxLength": BODY_MAX,
     "pattern": BODY_PATTERN,
 }

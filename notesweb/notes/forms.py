@@ -8,13 +8,25 @@ from ..limits import BODY_MAX, TITLE_MAX
 from .service import FieldError
 
 
+def browser_newlines(text):
+    """Browsers send a textarea's line breaks as CRLF; the note holds what was typed."""
+    return text.replace("\r\n", "\n") if isinstance(text, str) else text
+
+
 class NoteForm(FlaskForm):
     title = StringField(
         "Title", render_kw={"maxlength": TITLE_MAX, "required": True, "autocomplete": "off"}
     )
-    body = TextAreaField("Body", render_kw={"maxlength": BODY_MAX, "rows": 14})
+    body = TextAreaField(
+        "Body", filters=[browser_newlines], render_kw={"maxlength": BODY_MAX, "rows": 14}
+    )
     # The version the person started editing from, to catch a change made meanwhile.
     version = HiddenField()
+
+    def typed(self, name: str) -> str:
+        """A field's text; anything else (a file sent in its place) counts as empty."""
+        value = self[name].data
+        return value if isinstance(value, str) else ""
 
     def expected_version(self) -> int | None:
         try:

@@ -16,10 +16,12 @@ from ..pagination import Cursor, Keyset, Page, count, keyset_page, offset_page
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
 
-# Control characters other than tab, newline and carriage return, and lone
-# surrogates (JSON can carry them; no database can store them).
-_FORBIDDEN_IN_BODY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_FORBIDDEN_IN_TITLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+# C0 and C1 control characters other than tab, newline and carriage return, and
+# lone surrogates (JSON can carry them; no database can store them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# What is trimmed from a title's ends, and what may not stand inside it.
+_TRIMMED = " \t\n\r"
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
 
 
 @dataclass(frozen=True)
@@ -43,24 +45,24 @@ class VersionConflict(Exception):
 
 
 def clean_title(raw: str) -> tuple[str, str | None]:
-    title = raw.strip()
+    if _CONTROL.search(raw):
+        return raw, "Title must not contain control characters."
+    title = raw.strip(_TRIMMED)
     if not title:
         return title, "Title is required."
+    if _LINE_BREAKS.search(title):
+        return title, "Title must be a single line, without tabs."
     if len(title) > TITLE_MAX:
         return title, f"Title must be at most {TITLE_MAX} characters (it has {len(title)})."
-    if _FORBIDDEN_IN_TITLE.search(title):
-        return title, "Title must be a single line without control characters."
     return title, None
 
 
 def clean_body(raw: str) -> tuple[str, str | None]:
-    # Browsers send CRLF; count and store the text as the person sees it.
-    body = raw.replace("\r\n", "\n")
-    if len(body) > BODY_MAX:
-        return body, f"Body must be at most {BODY_MAX:,} characters (it has {len(body):,})."
-    if _FORBIDDEN_IN_BODY.search(body):
-        return body, "Body must not contain control characters other than tabs and newlines."
-    return body, None
+    if len(raw) > BODY_MAX:
+        return raw, f"Body must be at most {BODY_MAX:,} characters (it has {len(raw):,})."
+    if _CONTROL.search(raw):
+        return raw, "Body must not contain control characters other than tabs and newlines."
+    return raw, None
 
 
 def clean(title: str | None, body: str | None) -> dict[str, str]:
@@ -107,15 +109,16 @@ def update_note(
         raise VersionConflict(note)
     if all(getattr(note, name) == value for name, value in fields.items()):
         return note
+    note_id = note.id
     for name, value in fields.items():
         setattr(note, name, value)
     note.updated_at = utcnow()
     try:
         db.session.commit()
     except StaleDataError:
-        # Another writer committed between our read and our write.
+        # Another writer changed (or deleted) the note between our read and our write.
         db.session.rollback()
-        raise VersionConflict(get_note_or_404(note.id)) from None
+        raise VersionConflict(get_note_or_404(note_id)) from None
     return note
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound
 
+from ..errors import handle_http_error
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError
@@ -12,6 +14,11 @@ from . import service
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
+
+DELETED_MEANWHILE = (
+    "This note was deleted while you were editing it. "
+    "Your text is below: create it as a new note to keep it."
+)
 
 
 def see_other(url: str):
@@ -23,15 +30,19 @@ def see_other(url: str):
 
 @bp.get("/")
 def index():
-    cursor = None
+    cursor, message = None, None
     if token := request.args.get("cursor"):
         try:
             cursor = service.decode_cursor(token)
         except CursorError:
-            flash("That page link is no longer valid; here are the newest notes.", "warning")
-            return redirect(url_for("notes.index"), 303)
+            message = "That page link is no longer valid; here are the newest notes."
+            if not wants_fragment():
+                flash(message, "warning")
+                return redirect(url_for("notes.index"), 303)
     page = service.list_notes(cursor, PAGE_SIZE)
-    return render_page_or_fragment("notes/index.html", "notes/_list.html", page=page)
+    return render_page_or_fragment(
+        "notes/index.html", "notes/_list.html", page=page, message=message
+    )
 
 
 @bp.get("/<int:note_id>")
@@ -45,6 +56,13 @@ def render_form(form: NoteForm, note=None, status: int = 200, conflict=None):
     )
 
 
+def render_orphaned_form(form: NoteForm, message: str):
+    """The note went away while someone was editing it: offer their text as a new note."""
+    form.version.data = ""
+    form.form_errors.append(message)
+    return render_form(form, status=404)
+
+
 @bp.get("/new")
 def new():
     return render_form(NoteForm())
@@ -54,7 +72,7 @@ def new():
 def create():
     form = NoteForm()
     try:
-        note = service.create_note(form.title.data or "", form.body.data or "")
+        note = service.create_note(form.typed("title"), form.typed("body"))
     except service.ValidationError as exc:
         form.add_errors(exc.errors)
         return render_form(form, status=422)
@@ -70,15 +88,17 @@ def edit(note_id: int):
 
 @bp.post("/<int:note_id>/edit")
 def update(note_id: int):
-    note = service.get_note_or_404(note_id)
     form = NoteForm()
     try:
+        note = service.get_note_or_404(note_id)
         service.update_note(
             note,
-            title=form.title.data or "",
-            body=form.body.data or "",
+            title=form.typed("title"),
+            body=form.typed("body"),
             expected_version=form.expected_version(),
         )
+    except NotFound:
+        return render_orphaned_form(form, DELETED_MEANWHILE)
     except service.ValidationError as exc:
         form.add_errors(exc.errors)
         return render_form(form, note=note, status=422)
@@ -115,12 +135,15 @@ def delete(note_id: int):
 def csrf_failed(exc: CSRFError):
     """An expired or missing token must not cost the person what they typed."""
     message = "Your session expired before this form was sent. Check it and send it again."
-    if request.endpoint in ("notes.create", "notes.update"):
-        form = NoteForm(formdata=None, title=request.form.get("title", ""))
-        form.body.data = request.form.get("body", "")
-        form.version.data = request.form.get("version", "")
-        form.form_errors.append(message)
-        note_id = (request.view_args or {}).get("note_id")
-        note = service.get_note_or_404(note_id) if note_id is not None else None
-        return render_form(form, note=note, status=400)
-    return render_template("errors/error.html", error=exc, detail=message), 400
+    if request.endpoint not in ("notes.create", "notes.update"):
+        return handle_http_error(exc, message)
+    form = NoteForm(formdata=request.form)
+    note_id = (request.view_args or {}).get("note_id")
+    note = None
+    if note_id is not None:
+        try:
+            note = service.get_note_or_404(note_id)
+        except NotFound:
+            return render_orphaned_form(form, DELETED_MEANWHILE)
+    form.form_errors.append(message)
+    return render_form(form, note=note, status=400)

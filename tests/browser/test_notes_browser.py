@@ -72,6 +72,9 @@ def test_load_more_appends_the_next_page_in_place(page: Page, notes):
     expect(page.locator("#note-list article")).to_have_count(len(ids))
     assert note_ids(page) == ids
     expect(page.get_by_role("link", name="Load more")).to_have_count(0)
+    # The list still starts at the newest note: there is nothing newer to link to.
+    expect(page.get_by_role("link", name="Newer")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Loaded 5 notes.")).to_have_count(1)
     expect(page).to_have_url(re.compile(r"/notes/$"))
     assert still_same_document(page)
 
@@ -99,6 +102,8 @@ def test_delete_from_the_list_asks_then_removes_the_row(page: Page, notes):
     expect(page.locator("#notes-total")).to_have_text("2 notes")
     expect(page.locator("#flash")).to_contain_text("Deleted “Note 2”.")
     assert messages == ["Delete “Note 2”? This cannot be undone."]
+    # Keyboard focus moves on to the next note rather than falling out of the page.
+    expect(page.get_by_role("link", name="Note 1", exact=True)).to_be_focused()
     assert notes.get(ids[0]) is None
     assert still_same_document(page)
 

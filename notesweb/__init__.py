@@ -9,7 +9,7 @@ from sqlalchemy import event
 
 from .config import load_settings
 from .errors import register_error_handlers
-from .extensions import csrf, db, migrate
+from .extensions import csrf, db, login_manager, migrate
 from .observability import register_observability
 
 
@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -59,8 +60,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .api import register_api
+    from .auth.views import bp as auth_bp
     from .notes.views import bp as notes_bp
 
+    app.register_blueprint(auth_bp)
     app.register_blueprint(notes_bp)
     register_api(app)
 

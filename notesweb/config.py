@@ -41,6 +41,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", default_db)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        "REGISTRATION_OPEN": _flag(os.environ.get("REGISTRATION_OPEN", "true")),
+        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", 30)),
         # A CSRF token lives as long as the session: a note written over an hour
         # must not be refused for taking its time.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -49,6 +51,14 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = _secret_key(env, instance_path)
     return settings
+
+
+def _flag(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off"):
+        return False
+    refuse_to_start(f"{value!r} is not a yes/no setting (use true or false)")
 
 
 def _database_url(url: str) -> str:

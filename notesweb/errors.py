@@ -43,7 +43,8 @@ def _flatten(messages) -> list[str]:
 def handle_http_error(exc: HTTPException, message: str | None = None):
     """`message`, when given, tells a person more than the exception's own text."""
     status = exc.code or 500
-    headers = {k: v for k, v in exc.get_headers() if k.lower() in ("allow", "retry-after")}
+    passed_on = ("allow", "retry-after", "www-authenticate")
+    headers = {k: v for k, v in exc.get_headers() if k.lower() in passed_on}
     if is_api_request():
         errors = validation_errors(exc)
         detail = "The request has invalid fields." if errors else exc.description

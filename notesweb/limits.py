@@ -7,3 +7,9 @@ API_LIMIT_MAX = 100
 API_OFFSET_MAX = 100_000
 # Ids are 32-bit on every database; a larger one cannot name a note.
 ID_MAX = 2**31 - 1
+
+USERNAME_MAX = 40
+PASSWORD_MIN = 8
+# Long passphrases are welcome; the cap only keeps hashing cheap to refuse.
+PASSWORD_MAX = 1024
+TOKEN_NAME_MAX = 100

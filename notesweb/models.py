@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Index, String, Text
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
-from .limits import TITLE_MAX
+from .limits import TITLE_MAX, TOKEN_NAME_MAX, USERNAME_MAX
 
 
 def utcnow() -> datetime:
@@ -40,16 +41,68 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    # Not a column: the secret of the sign-in session this user was loaded for.
+    # Flask-Login keeps it in the session cookie, and a deleted session ends it.
+    login_secret = None
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX))
+    # Casefolded: usernames are unique without regard to case.
+    username_key: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str | None:
+        return self.login_secret
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r}>"
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. Logging out deletes it, so a copied cookie dies too."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX))
+    # Only a hash is kept: the database never holds a usable token.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class Note(db.Model):
     __tablename__ = "notes"
-    # The list is ordered by (updated_at DESC, id DESC); one index serves it in
+    # A person's list is ordered by (updated_at DESC, id DESC); one index serves it in
     # both directions. AUTOINCREMENT keeps SQLite from reusing a deleted note's id.
     __table_args__ = (
-        Index("ix_notes_updated_at_id", "updated_at", "id"),
+        Index("ix_notes_owner_id_updated_at_id", "owner_id", "updated_at", "id"),
         {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    owner: Mapped[User] = relationship()
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

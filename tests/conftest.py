@@ -40,9 +40,55 @@ def app(database_url):
         db.engine.dispose()
 
 
+PASSWORD = "a long and uncommon passphrase"
+
+
 @pytest.fixture
-def client(app):
+def user(app):
+    """An account, made through the service (the sign-up form has tests of its own)."""
+    from notesweb.auth import service as auth_service
+
+    with app.app_context():
+        account = auth_service.create_user("alice", PASSWORD)
+        db.session.refresh(account)
+        db.session.expunge(account)
+        return account
+
+
+def sign_in(client, username: str, password: str = PASSWORD):
+    """Signs in through the real login form, with its CSRF token."""
+    page = Browser(client).get("/login")
+    return Browser(client).submit(page, "#login-form", username=username, password=password)
+
+
+@pytest.fixture
+def anon_client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client(app, user):
+    """A browser session signed in as `user`."""
+    client = app.test_client()
+    sign_in(client, user.username)
+    return client
+
+
+@pytest.fixture
+def api_token(app, user) -> str:
+    from notesweb.auth import service as auth_service
+
+    with app.app_context():
+        secret, _record = auth_service.create_token(db.session.merge(user), "tests")
+        return secret
+
+
+@pytest.fixture
+def api_client(app, api_token):
+    """A program calling the API with a bearer token."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token}"
+    return client
 
 
 @pytest.fixture
@@ -57,12 +103,15 @@ def browser_client(client) -> Browser:
 
 
 @pytest.fixture
-def make_notes(app):
+def make_notes(app, user):
     """Create notes through the service, oldest first; returns their ids."""
     from notesweb.notes import service
 
-    def make(count: int, prefix: str = "Note") -> list[int]:
+    def make(count: int, prefix: str = "Note", owner=user) -> list[int]:
         with app.app_context():
-            return [service.create_note(f"{prefix} {i}", f"Body {i}").id for i in range(count)]
+            owner = db.session.merge(owner)
+            return [
+                service.create_note(owner, f"{prefix} {i}", f"Body {i}").id for i in range(count)
+            ]
 
     return make

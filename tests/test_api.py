@@ -11,6 +11,12 @@ from notesweb.limits import API_OFFSET_MAX, BODY_MAX, TITLE_MAX
 PROBLEM = "application/problem+json"
 
 
+@pytest.fixture
+def client(api_client):
+    """In this module every request is a program's, made with a bearer token."""
+    return api_client
+
+
 def assert_problem(response, status: int) -> dict:
     assert response.status_code == status
     assert response.mimetype == PROBLEM
@@ -149,7 +155,7 @@ def test_deeply_nested_json_is_400(client):
     assert_problem(response, 400)
 
 
-def test_a_write_that_races_a_delete_is_404(app, make_notes):
+def test_a_write_that_races_a_delete_is_404(app, user, make_notes):
     from werkzeug.exceptions import NotFound
 
     from notesweb.extensions import db
@@ -157,20 +163,20 @@ def test_a_write_that_races_a_delete_is_404(app, make_notes):
 
     (note_id,) = make_notes(1)
     with app.app_context():
-        note = service.get_note_or_404(note_id)
+        note = service.get_note_or_404(db.session.merge(user), note_id)
         with db.engine.begin() as other_connection:
             other_connection.exec_driver_sql("DELETE FROM notes")
         with pytest.raises(NotFound):
             service.update_note(note, body="too late")
 
 
-def test_concurrent_writers_without_if_match_get_409(app, client, make_notes):
+def test_concurrent_writers_without_if_match_get_409(app, user, client, make_notes):
     from notesweb.extensions import db
     from notesweb.notes import service
 
     (note_id,) = make_notes(1)
     with app.app_context():
-        note = service.get_note_or_404(note_id)
+        note = service.get_note_or_404(db.session.merge(user), note_id)
         with db.engine.begin() as other_writer:
             other_writer.exec_driver_sql("UPDATE notes SET version = 2, body = 'theirs'")
         with pytest.raises(service.VersionConflict):

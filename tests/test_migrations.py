@@ -13,20 +13,23 @@ def tables(app) -> set[str]:
         return set(inspect(db.engine).get_table_names()) - {"alembic_version", "sqlite_sequence"}
 
 
+ALL_TABLES = {"notes", "users", "login_sessions", "api_tokens"}
+
+
 def test_upgrade_downgrade_upgrade(app):
-    assert tables(app) == {"notes"}
+    assert tables(app) == ALL_TABLES
     with app.app_context():
         downgrade(revision="base")
     assert tables(app) == set()
     with app.app_context():
         upgrade()
-    assert tables(app) == {"notes"}
+    assert tables(app) == ALL_TABLES
 
 
 def test_the_list_index_matches_its_sort_order(app):
     with app.app_context():
         indexes = {ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes("notes")}
-    assert indexes["ix_notes_updated_at_id"] == ["updated_at", "id"]
+    assert indexes["ix_notes_owner_id_updated_at_id"] == ["owner_id", "updated_at", "id"]
 
 
 def test_models_and_migrations_do_not_drift(runner):
@@ -37,6 +40,6 @@ def test_models_and_migrations_do_not_drift(runner):
 def test_the_drift_check_notices_a_difference(app, runner):
     with app.app_context():
         with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP INDEX ix_notes_updated_at_id")
+            connection.exec_driver_sql("DROP INDEX ix_notes_owner_id_updated_at_id")
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code != 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 
 import pytest
@@ -15,8 +16,8 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-def document(client) -> dict:
-    response = client.get("/api/openapi.json")
+def document(anon_client) -> dict:
+    response = anon_client.get("/api/openapi.json")
     assert response.status_code == 200
     return response.get_json()
 
@@ -33,7 +34,7 @@ def test_every_error_response_is_documented_as_problem_json(document):
         for method, operation in path.items()
         if method in {"get", "put", "post", "patch", "delete"}
     ]
-    assert len(operations) == 5
+    assert len(operations) == 7
     responses = document["components"]["responses"]
     for operation in operations:
         errors = {code for code in operation["responses"] if code.startswith(("4", "5"))}
@@ -51,7 +52,15 @@ def test_the_write_operations_document_their_failures(document):
     assert any(p["name"] == "If-Match" for p in patch["parameters"])
 
 
-def test_the_docs_page_uses_vendored_assets(client):
+def test_the_security_schemes_are_declared(document):
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert document["security"] == [{"bearerAuth": []}]
+    assert document["paths"]["/api/tokens"]["post"]["security"] == [{"basicAuth": []}]
+
+
+def test_the_docs_page_uses_vendored_assets(anon_client):
+    client = anon_client
     from .html import soup
 
     response = client.get("/api/docs")
@@ -66,11 +75,25 @@ def test_the_docs_page_uses_vendored_assets(client):
 
 
 @pytest.mark.parametrize("mode", ["positive", "negative"])
-def test_the_api_keeps_to_its_document(app, mode):
+def test_the_api_keeps_to_its_document(app, user, mode):
     """Generated requests, valid and not, never get an undocumented answer or a 500."""
+    from notesweb.auth import service as auth_service
+    from notesweb.extensions import db
+
+    from .conftest import PASSWORD
+
+    def credentials(operation) -> dict[str, str]:
+        if operation.path == "/api/tokens" and operation.method == "post":
+            basic = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
+            return {"Authorization": f"Basic {basic}"}
+        # A token of its own for each request: DELETE /api/tokens revokes the one it uses.
+        with app.app_context():
+            secret, _record = auth_service.create_token(db.session.merge(user))
+        return {"Authorization": f"Bearer {secret}"}
+
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 5
+    assert len(operations) == 7
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=GenerationMode(mode)))
@@ -86,6 +109,9 @@ def test_the_api_keeps_to_its_document(app, mode):
             # A cursor and an ETag are opaque tokens: no schema can say which strings
             # are current ones, so generated ones are rightly refused (422, 412).
             opaque = "cursor" in (case.query or {}) or "If-Match" in (case.headers or {})
-            case.call_and_validate(excluded_checks=[positive_data_acceptance] if opaque else [])
+            case.call_and_validate(
+                headers=credentials(operation),
+                excluded_checks=[positive_data_acceptance] if opaque else [],
+            )
 
         check()

@@ -46,6 +46,7 @@ def docs():
 
 def register_api(app: Flask) -> None:
     from .notes import blp as notes_blp
+    from .tokens import blp as tokens_blp
 
     app.config.update(
         API_TITLE="notesweb",
@@ -56,11 +57,22 @@ def register_api(app: Flask) -> None:
         API_SPEC_OPTIONS={
             "info": {
                 "description": "Notes over JSON. Errors are application/problem+json "
-                "(RFC 9457); validation errors list one {field, message} per problem."
-            }
+                "(RFC 9457); validation errors list one {field, message} per problem. "
+                "Get a token with POST /api/tokens (HTTP Basic) or on your account page, "
+                "and send it as `Authorization: Bearer <token>`."
+            },
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "basicAuth": {"type": "http", "scheme": "basic"},
+                }
+            },
         },
     )
     api.init_app(app)
-    csrf.exempt(notes_blp)
-    api.register_blueprint(notes_blp)
+    for blueprint in (notes_blp, tokens_blp):
+        # Bearer tokens and Basic credentials, never cookies: nothing for CSRF to forge.
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
     app.register_blueprint(docs_bp)

@@ -60,9 +60,8 @@ class Note(ma.Schema):
     )
 
 
-class NoteListQuery(ma.Schema):
-    class Meta:
-        unknown = ma.EXCLUDE
+class NoteListQuery(StrictSchema):
+    """Unknown parameters are refused too: a misspelt `limt` must not go unnoticed."""
 
     limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, API_LIMIT_MAX))
     offset = fields.Integer(
@@ -91,6 +90,17 @@ class NotePage(ma.Schema):
     next_cursor = fields.String(
         required=True, allow_none=True, metadata={"description": "Null on the last page."}
     )
+
+
+class TokenCreate(StrictSchema):
+    name = fields.String(
+        metadata={"description": "What the token is for, as listed in the account settings."}
+    )
+
+
+class TokenCreated(ma.Schema):
+    token = fields.String(required=True, metadata={"description": "Shown once; keep it."})
+    expires_at = fields.DateTime(required=True, format="iso")
 
 
 class FieldProblem(ma.Schema):

@@ -1,11 +1,10 @@
 """The note form. Its fields carry the limits as HTML attributes; the rules that
 decide are in the service, so the browser and the API are held to the same ones."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from ..forms import ServiceForm
 from ..limits import BODY_MAX, TITLE_MAX
-from .service import FieldError
 
 
 def browser_newlines(text):
@@ -13,7 +12,7 @@ def browser_newlines(text):
     return text.replace("\r\n", "\n") if isinstance(text, str) else text
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ServiceForm):
     title = StringField(
         "Title", render_kw={"maxlength": TITLE_MAX, "required": True, "autocomplete": "off"}
     )
@@ -23,17 +22,8 @@ class NoteForm(FlaskForm):
     # The version the person started editing from, to catch a change made meanwhile.
     version = HiddenField()
 
-    def typed(self, name: str) -> str:
-        """A field's text; anything else (a file sent in its place) counts as empty."""
-        value = self[name].data
-        return value if isinstance(value, str) else ""
-
     def expected_version(self) -> int | None:
         try:
             return int(self.version.data)
         except (TypeError, ValueError):
             return None
-
-    def add_errors(self, errors: list[FieldError]) -> None:
-        for error in errors:
-            self[error.field].errors = [*self[error.field].errors, error.message]

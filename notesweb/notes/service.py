@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from flask import abort
 from sqlalchemy import delete, select
@@ -11,8 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..limits import BODY_MAX, ID_MAX, TITLE_MAX
-from ..models import Note, utcnow
+from ..models import Note, User, utcnow
 from ..pagination import Cursor, Keyset, Page, count, keyset_page, offset_page
+from ..validation import FieldError, ValidationError
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
 
@@ -22,18 +22,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # What is trimmed from a title's ends, and what may not stand inside it.
 _TRIMMED = " \t\n\r"
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-
-
-class ValidationError(Exception):
-    def __init__(self, errors: list[FieldError]):
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
-        self.errors = errors
 
 
 class VersionConflict(Exception):
@@ -80,18 +68,31 @@ def clean(title: str | None, body: str | None) -> dict[str, str]:
     return changes
 
 
-def get_note_or_404(note_id: int) -> Note:
-    """The one lookup: a note that does not exist (or is not yours) is a 404."""
-    note = db.session.get(Note, note_id) if 0 < note_id <= ID_MAX else None
+def notes_query(owner: User):
+    """Every query of notes starts here, scoped to the person asking."""
+    return select(Note).where(Note.owner_id == owner.id)
+
+
+def get_note_or_404(owner: User, note_id: int) -> Note:
+    """The one lookup: a note that does not exist or is not yours is a 404."""
+    note = None
+    if 0 < note_id <= ID_MAX:
+        note = db.session.scalar(notes_query(owner).where(Note.id == note_id))
     if note is None:
         abort(404, description=f"There is no note {note_id}.")
     return note
 
 
-def create_note(title: str, body: str = "") -> Note:
+def create_note(owner: User, title: str, body: str = "") -> Note:
     fields = clean(title, body)
     now = utcnow()
-    note = Note(title=fields["title"], body=fields["body"], created_at=now, updated_at=now)
+    note = Note(
+        owner_id=owner.id,
+        title=fields["title"],
+        body=fields["body"],
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(note)
     db.session.commit()
     return note
@@ -109,7 +110,7 @@ def update_note(
         raise VersionConflict(note)
     if all(getattr(note, name) == value for name, value in fields.items()):
         return note
-    note_id = note.id
+    note_id, owner = note.id, note.owner
     for name, value in fields.items():
         setattr(note, name, value)
     note.updated_at = utcnow()
@@ -118,31 +119,29 @@ def update_note(
     except StaleDataError:
         # Another writer changed (or deleted) the note between our read and our write.
         db.session.rollback()
-        raise VersionConflict(get_note_or_404(note_id)) from None
+        raise VersionConflict(get_note_or_404(owner, note_id)) from None
     return note
 
 
 def delete_note(note: Note) -> None:
-    result = db.session.execute(delete(Note).where(Note.id == note.id))
+    result = db.session.execute(
+        delete(Note).where(Note.id == note.id, Note.owner_id == note.owner_id)
+    )
     db.session.commit()
     if result.rowcount == 0:
         abort(404, description=f"There is no note {note.id}.")
 
 
-def notes_query():
-    return select(Note)
+def count_notes(owner: User) -> int:
+    return count(notes_query(owner))
 
 
-def count_notes() -> int:
-    return count(notes_query())
+def list_notes(owner: User, cursor: Cursor | None, limit: int) -> Page[Note]:
+    return keyset_page(notes_query(owner), NOTES_ORDER, cursor, limit)
 
 
-def list_notes(cursor: Cursor | None, limit: int) -> Page[Note]:
-    return keyset_page(notes_query(), NOTES_ORDER, cursor, limit)
-
-
-def list_notes_by_offset(offset: int, limit: int) -> Page[Note]:
-    return offset_page(notes_query(), NOTES_ORDER, offset, limit)
+def list_notes_by_offset(owner: User, offset: int, limit: int) -> Page[Note]:
+    return offset_page(notes_query(owner), NOTES_ORDER, offset, limit)
 
 
 def decode_cursor(token: str) -> Cursor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
@@ -14,6 +15,13 @@ from . import service
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every notes page is someone's: anonymous visitors are sent to sign in."""
+
 
 DELETED_MEANWHILE = (
     "This note was deleted while you were editing it. "
@@ -39,7 +47,7 @@ def index():
             if not wants_fragment():
                 flash(message, "warning")
                 return redirect(url_for("notes.index"), 303)
-    page = service.list_notes(cursor, PAGE_SIZE)
+    page = service.list_notes(current_user, cursor, PAGE_SIZE)
     return render_page_or_fragment(
         "notes/index.html", "notes/_list.html", page=page, message=message
     )
@@ -47,7 +55,7 @@ def index():
 
 @bp.get("/<int:note_id>")
 def show(note_id: int):
-    return render_template("notes/show.html", note=service.get_note_or_404(note_id))
+    return render_template("notes/show.html", note=service.get_note_or_404(current_user, note_id))
 
 
 def render_form(form: NoteForm, note=None, status: int = 200, conflict=None):
@@ -72,7 +80,7 @@ def new():
 def create():
     form = NoteForm()
     try:
-        note = service.create_note(form.typed("title"), form.typed("body"))
+        note = service.create_note(current_user, form.typed("title"), form.typed("body"))
     except service.ValidationError as exc:
         form.add_errors(exc.errors)
         return render_form(form, status=422)
@@ -82,7 +90,7 @@ def create():
 
 @bp.get("/<int:note_id>/edit")
 def edit(note_id: int):
-    note = service.get_note_or_404(note_id)
+    note = service.get_note_or_404(current_user, note_id)
     return render_form(NoteForm(obj=note), note=note)
 
 
@@ -90,7 +98,7 @@ def edit(note_id: int):
 def update(note_id: int):
     form = NoteForm()
     try:
-        note = service.get_note_or_404(note_id)
+        note = service.get_note_or_404(current_user, note_id)
         service.update_note(
             note,
             title=form.typed("title"),
@@ -112,12 +120,12 @@ def update(note_id: int):
 
 @bp.get("/<int:note_id>/delete")
 def confirm_delete(note_id: int):
-    return render_template("notes/delete.html", note=service.get_note_or_404(note_id))
+    return render_template("notes/delete.html", note=service.get_note_or_404(current_user, note_id))
 
 
 @bp.post("/<int:note_id>/delete")
 def delete(note_id: int):
-    note = service.get_note_or_404(note_id)
+    note = service.get_note_or_404(current_user, note_id)
     if request.form.get("confirmed") != "yes":
         # A delete button pressed without JavaScript: ask before anything is lost.
         return render_template("notes/delete.html", note=note)
@@ -126,7 +134,9 @@ def delete(note_id: int):
     message = f"Deleted “{title}”."
     if wants_fragment():
         # The row is removed in place; the total and the status line are updated.
-        return render_template("notes/_deleted.html", message=message, total=service.count_notes())
+        return render_template(
+            "notes/_deleted.html", message=message, total=service.count_notes(current_user)
+        )
     flash(message, "success")
     return redirect(url_for("notes.index"), 303)
 
@@ -135,6 +145,8 @@ def delete(note_id: int):
 def csrf_failed(exc: CSRFError):
     """An expired or missing token must not cost the person what they typed."""
     message = "Your session expired before this form was sent. Check it and send it again."
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
     if request.endpoint not in ("notes.create", "notes.update"):
         return handle_http_error(exc, message)
     form = NoteForm(formdata=request.form)
@@ -142,7 +154,7 @@ def csrf_failed(exc: CSRFError):
     note = None
     if note_id is not None:
         try:
-            note = service.get_note_or_404(note_id)
+            note = service.get_note_or_404(current_user, note_id)
         except NotFound:
             return render_orphaned_form(form, DELETED_MEANWHILE)
     form.form_errors.append(message)

@@ -19,7 +19,7 @@ from notesweb.extensions import db
 from notesweb.models import Note
 from notesweb.notes import service
 
-from ..conftest import TEST_SECRET, make_app
+from ..conftest import PASSWORD, TEST_SECRET, make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -104,16 +104,50 @@ def base_url(live_server) -> str:
     return live_server
 
 
+USERNAME = "browser-user"
+
+
+@pytest.fixture(scope="session")
+def live_user(live_database) -> str:
+    from notesweb.auth import service as auth_service
+
+    app = make_app(live_database)
+    with app.app_context():
+        auth_service.create_user(USERNAME, PASSWORD)
+        db.engine.dispose()
+    return USERNAME
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/notes/")
+
+
 @pytest.fixture
-def notes(live_database):
+def page(page, live_user):
+    """pytest-playwright's page, signed in."""
+    sign_in(page, live_user)
+    return page
+
+
+@pytest.fixture
+def notes(live_database, live_user):
     """Empties the live database before a test and seeds it with `notes.make(n)`."""
+    from notesweb.auth import service as auth_service
+
     app = make_app(live_database)
 
     class Notes:
         @staticmethod
         def make(count: int) -> list[int]:
             with app.app_context():
-                return [service.create_note(f"Note {i}", f"Body {i}").id for i in range(count)]
+                owner = auth_service.find_user(live_user)
+                return [
+                    service.create_note(owner, f"Note {i}", f"Body {i}").id for i in range(count)
+                ]
 
         @staticmethod
         def get(note_id: int):

@@ -9,6 +9,8 @@ from playwright.sync_api import Page, expect
 
 from notesweb.limits import PAGE_SIZE
 
+from .conftest import sign_in
+
 
 def note_ids(page: Page) -> list[int]:
     return [int(i) for i in page.locator("#note-list article").evaluate_all(
@@ -26,9 +28,10 @@ def still_same_document(page: Page) -> bool:
 
 
 @pytest.fixture
-def js_off_page(browser, base_url):
+def js_off_page(browser, base_url, live_user):
     context = browser.new_context(java_script_enabled=False, base_url=base_url)
     page = context.new_page()
+    sign_in(page, live_user)
     yield page
     context.close()
 

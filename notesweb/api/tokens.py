@@ -1,0 +1,51 @@
+"""/api/tokens: a program trades a username and password for a bearer token."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask.views import MethodView
+from werkzeug.datastructures import WWWAuthenticate
+
+from ..auth import service as auth_service
+from . import schemas
+from .auth import bearer_secret, require_bearer_token
+from .blueprint import ApiBlueprint, require_json_object
+
+blp = ApiBlueprint("api_tokens", __name__, description="API tokens")
+
+
+@blp.before_request
+def optional_json_object():
+    require_json_object(optional=True)
+
+
+BASIC_CHALLENGE = WWWAuthenticate("basic", {"realm": "notesweb"})
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.arguments(schemas.TokenCreate, required=False)
+    @blp.response(201, schemas.TokenCreated)
+    @blp.doc(security=[{"basicAuth": []}])
+    @blp.documents(400, 401, 413, 415, 422)
+    def post(self, data):
+        """Create a token with HTTP Basic credentials (username and password)."""
+        credentials = request.authorization
+        user = None
+        if credentials is not None and credentials.type == "basic":
+            user = auth_service.authenticate(credentials.username or "", credentials.password or "")
+        if user is None:
+            abort(
+                401,
+                description="Send a username and password with HTTP Basic authentication.",
+                www_authenticate=BASIC_CHALLENGE,
+            )
+        secret, record = auth_service.create_token(user, data.get("name", ""))
+        return {"token": secret, "expires_at": record.expires_at}
+
+    @blp.response(204)
+    @blp.documents(401)
+    def delete(self):
+        """Revoke the bearer token this request is made with."""
+        require_bearer_token()
+        auth_service.revoke_token_secret(bearer_secret())

@@ -1,0 +1,31 @@
+"""Forms of the account pages. The rules they report are the auth service's."""
+
+from wtforms import HiddenField, PasswordField, StringField
+
+from ..forms import ServiceForm
+from ..limits import PASSWORD_MIN, TOKEN_NAME_MAX, USERNAME_MAX
+
+
+class LoginForm(ServiceForm):
+    username = StringField(
+        "Username", render_kw={"autocomplete": "username", "required": True, "autofocus": True}
+    )
+    password = PasswordField(
+        "Password", render_kw={"autocomplete": "current-password", "required": True}
+    )
+    next = HiddenField()
+
+
+class SignupForm(ServiceForm):
+    username = StringField(
+        "Username",
+        render_kw={"autocomplete": "username", "required": True, "maxlength": USERNAME_MAX},
+    )
+    password = PasswordField(
+        "Password",
+        render_kw={"autocomplete": "new-password", "required": True, "minlength": PASSWORD_MIN},
+    )
+
+
+class TokenForm(ServiceForm):
+    name = StringField("Name", render_kw={"maxlength": TOKEN_NAME_MAX, "required": True})

@@ -1,0 +1,192 @@
+"""Accounts, sign-in sessions and API tokens: the rules and the queries."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from ..extensions import db
+from ..limits import PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX, USERNAME_MAX
+from ..models import ApiToken, LoginSession, User, utcnow
+from ..validation import FieldError, ValidationError
+
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
+TOKEN_PREFIX = "nw_"
+# A hash to check against when the username is unknown, so that the answer takes
+# as long as for a known one and does not reveal which usernames exist.
+_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+# Writing last_used_at on every request would make every read a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_password(password: str) -> str:
+    # scrypt: memory-hard, and in the standard library through Werkzeug.
+    return generate_password_hash(password, method="scrypt")
+
+
+def username_key(username: str) -> str:
+    return username.strip().casefold()
+
+
+def clean_username(raw: str) -> tuple[str, str | None]:
+    username = raw.strip()
+    if not username:
+        return username, "Username is required."
+    if len(username) > USERNAME_MAX:
+        return username, f"Username must be at most {USERNAME_MAX} characters."
+    if not all(c.isalnum() or c in "._-" for c in username):
+        return username, "Username may hold letters, digits, dots, dashes and underscores."
+    return username, None
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    if len(password) < PASSWORD_MIN:
+        return f"Password must be at least {PASSWORD_MIN} characters."
+    if len(password) > PASSWORD_MAX:
+        return f"Password must be at most {PASSWORD_MAX} characters."
+    if password.casefold() in COMMON_PASSWORDS:
+        return "This password is one of the most common ones; choose another."
+    if username and password.casefold() == username.casefold():
+        return "Password must not be the username."
+    return None
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username_key == username_key(username)))
+
+
+def create_user(username: str, password: str) -> User:
+    username, problem = clean_username(username)
+    errors = [FieldError("username", problem)] if problem else []
+    if not problem and find_user(username) is not None:
+        errors.append(FieldError("username", "This username is taken."))
+    if problem := password_problem(password, username):
+        errors.append(FieldError("password", problem))
+    if errors:
+        raise ValidationError(errors)
+    user = User(
+        username=username,
+        username_key=username_key(username),
+        password_hash=hash_password(password),
+        created_at=utcnow(),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Someone took the name between our check and our insert.
+        db.session.rollback()
+        raise ValidationError([FieldError("username", "This username is taken.")]) from None
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = find_user(username) if username else None
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def set_password(user: User, password: str) -> None:
+    if problem := password_problem(password, user.username):
+        raise ValidationError([FieldError("password", problem)])
+    user.password_hash = hash_password(password)
+    # A new password signs out every browser that knew the old one.
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.commit()
+
+
+def delete_user(user: User) -> None:
+    db.session.delete(user)
+    db.session.commit()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_login_session(user: User) -> str:
+    """A new sign-in: returns the secret the browser's session cookie carries."""
+    secret = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user=user, token_hash=_digest(secret), created_at=utcnow()))
+    db.session.commit()
+    return secret
+
+
+def user_for_login_session(secret: str) -> User | None:
+    return db.session.scalar(
+        select(User).join(LoginSession).where(LoginSession.token_hash == _digest(secret))
+    )
+
+
+def end_login_session(secret: str) -> None:
+    db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(secret)))
+    db.session.commit()
+
+
+def clean_token_name(raw: str) -> str:
+    name = raw.strip()
+    if len(name) > TOKEN_NAME_MAX:
+        raise ValidationError(
+            [FieldError("name", f"Name must be at most {TOKEN_NAME_MAX} characters.")]
+        )
+    return name or "API token"
+
+
+def create_token(user: User, name: str = "") -> tuple[str, ApiToken]:
+    """A new API token: returns the token itself (shown once) and its record."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    record = ApiToken(
+        user=user,
+        name=clean_token_name(name),
+        token_hash=_digest(secret),
+        created_at=now,
+        expires_at=now + timedelta(days=current_app.config["API_TOKEN_DAYS"]),
+    )
+    db.session.add(record)
+    db.session.commit()
+    return secret, record
+
+
+def token_record(secret: str) -> ApiToken | None:
+    """The live token with this secret, its last use noted; None if unknown or expired."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    now = utcnow()
+    if record is None or record.expires_at <= now:
+        return None
+    if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
+        record.last_used_at = now
+        db.session.commit()
+    return record
+
+
+def user_tokens(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )
+
+
+def revoke_token(user: User, token_id: int) -> bool:
+    result = db.session.execute(
+        delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+    db.session.commit()
+    return result.rowcount > 0
+
+
+def revoke_token_secret(secret: str) -> None:
+    db.session.execute(delete(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    db.session.commit()

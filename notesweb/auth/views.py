@@ -1,0 +1,144 @@
+"""Accounts in the browser: sign up, sign in, sign out, settings and API tokens."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import login_manager
+from ..htmx import wants_fragment
+from ..limits import PASSWORD_MIN
+from ..validation import ValidationError
+from . import service
+from .forms import LoginForm, SignupForm, TokenForm
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(secret: str):
+    user = service.user_for_login_session(secret)
+    if user is not None:
+        user.login_secret = secret
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    target = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
+    if request.headers.get("HX-Request") == "true":
+        # A swap cannot show the login page in place: navigate there instead.
+        return "", 204, {"HX-Redirect": target}
+    flash("Sign in to see your notes.", "warning")
+    return redirect(target, 303)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None: no open redirects."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 or c == "\\" for c in target):
+        return None
+    return target
+
+
+def sign_in(user) -> None:
+    # A fresh session at every sign-in: nothing set before it carries over.
+    session.clear()
+    user.login_secret = service.start_login_session(user)
+    login_user(user)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if not current_app.config["REGISTRATION_OPEN"]:
+        abort(404, description="Sign-up is closed on this site.")
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = service.create_user(form.typed("username"), form.typed("password"))
+        except ValidationError as exc:
+            form.add_errors(exc.errors)
+        else:
+            sign_in(user)
+            flash(f"Welcome, {user.username}.", "success")
+            return redirect(url_for("notes.index"), 303)
+    status = 422 if form.errors else 200
+    return render_template("auth/signup.html", form=form, password_min=PASSWORD_MIN), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = service.authenticate(form.typed("username"), form.typed("password"))
+        if user is not None:
+            sign_in(user)
+            return redirect(safe_next(form.next.data) or url_for("notes.index"), 303)
+        form.password.errors = ["Wrong username or password."]
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    service.end_login_session(current_user.login_secret)
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "success")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_account(TokenForm())
+
+
+def render_account(token_form: TokenForm, new_token: str | None = None, status: int = 200):
+    tokens = service.user_tokens(current_user)
+    return (
+        render_template(
+            "auth/account.html", token_form=token_form, tokens=tokens, new_token=new_token
+        ),
+        status,
+    )
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token():
+    form = TokenForm()
+    try:
+        secret, _record = service.create_token(current_user, form.typed("name"))
+    except ValidationError as exc:
+        form.add_errors(exc.errors)
+        return render_account(form, status=422)
+    # Shown once, on this response only; it is never stored or shown again.
+    response = render_account(TokenForm(formdata=None), new_token=secret)
+    return *response, {"Cache-Control": "no-store"}
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if not service.revoke_token(current_user, token_id):
+        abort(404)
+    if wants_fragment():
+        return ""
+    flash("Token revoked.", "success")
+    return redirect(url_for("auth.account"), 303)

@@ -110,7 +110,7 @@ def test_the_api_keeps_to_its_document(app, user, mode):
             # are current ones, so generated ones are rightly refused (422, 412).
             opaque = "cursor" in (case.query or {}) or "If-Match" in (case.headers or {})
             case.call_and_validate(
-                headers=credentials(operation),
+                headers=credentials(case.operation),
                 excluded_checks=[positive_data_acceptance] if opaque else [],
             )
 

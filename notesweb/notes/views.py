@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
 from ..errors import handle_http_error
+from ..extensions import login_manager
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
 from notesweb.extensions import db
 
@@ -43,3 +44,67 @@ def test_the_drift_check_notices_a_difference(app, runner):
             connection.exec_driver_sql("DROP INDEX ix_notes_owner_id_updated_at_id")
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code != 0
+
+
+@pytest.fixture
+def notes_before_accounts(app):
+    """A database at revision 0001 holding notes, the last of them deleted."""
+    with app.app_context():
+        downgrade(revision="0001")
+        with db.engine.begin() as connection:
+            for i in range(1, 6):
+                connection.exec_driver_sql(
+                    "INSERT INTO notes (title, body, created_at, updated_at, version) "
+                    f"VALUES ('Old {i}', 'kept', '2024-01-0{i} 10:00:00.000000', "
+                    f"'2024-01-0{i} 10:00:00.000000', 1)"
+                )
+            connection.exec_driver_sql("DELETE FROM notes WHERE id = 5")
+    return app
+
+
+def test_existing_notes_need_a_named_owner(notes_before_accounts, monkeypatch):
+    monkeypatch.delenv("NOTESWEB_NOTES_OWNER", raising=False)
+    with notes_before_accounts.app_context():
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the reason and exits 1
+            upgrade()
+        revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    assert revision == "0001"
+    assert "users" not in tables(notes_before_accounts)
+
+
+def test_the_ownership_migration_keeps_every_note(notes_before_accounts, monkeypatch):
+    from notesweb.auth import service as auth_service
+    from notesweb.models import Note
+
+    monkeypatch.setenv("NOTESWEB_NOTES_OWNER", "Archivist")
+    app = notes_before_accounts
+    with app.app_context():
+        upgrade()
+        owner = auth_service.find_user("archivist")
+        assert owner.username == "Archivist"
+        notes = db.session.scalars(select(Note).order_by(Note.id)).all()
+        assert [(n.id, n.title, n.body, n.owner_id) for n in notes] == [
+            (i, f"Old {i}", "kept", owner.id) for i in range(1, 5)
+        ]
+        # The owner cannot sign in until a password is set (`flask user set-password`).
+        assert auth_service.authenticate("Archivist", "") is None
+        # Ids already handed out are still never reused.
+        assert _new_note_id(owner) == 6
+        downgrade(revision="0001")
+        assert db.session.execute(text("SELECT count(*) FROM notes")).scalar() == 5
+
+
+def test_the_owner_can_be_named_on_the_command_line(notes_before_accounts, runner):
+    result = runner.invoke(args=["db", "upgrade", "-x", "owner=keeper"])
+    assert result.exit_code == 0, result.output
+    with notes_before_accounts.app_context():
+        counts = db.session.execute(
+            text("SELECT u.username, count(*) FROM notes n JOIN users u ON u.id = n.owner_id")
+        ).one()
+    assert tuple(counts) == ("keeper", 4)
+
+
+def _new_note_id(owner) -> int:
+    from notesweb.notes import service
+
+    return service.create_note(owner, "Fresh").id

@@ -29,6 +29,8 @@ UNUSABLE_PASSWORD = "!"
 
 
 def upgrade():
+    # Asked before any change: SQLite cannot roll back a half-done migration.
+    owner = _owner_of_existing_notes()
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -67,7 +69,8 @@ def upgrade():
 
     with op.batch_alter_table("notes") as batch:
         batch.add_column(sa.Column("owner_id", sa.Integer(), nullable=True))
-    _give_existing_notes_an_owner()
+    if owner is not None:
+        _give_existing_notes_to(owner)
 
     sequence = _sqlite_sequence()
     # SQLite rebuilds the table here; keep AUTOINCREMENT and the ids already handed out.
@@ -95,10 +98,10 @@ def downgrade():
     op.drop_table("users")
 
 
-def _give_existing_notes_an_owner():
-    connection = op.get_bind()
-    if connection.execute(sa.text("SELECT count(*) FROM notes")).scalar() == 0:
-        return
+def _owner_of_existing_notes():
+    """The account name for the notes already here; None when there are none."""
+    if op.get_bind().execute(sa.text("SELECT count(*) FROM notes")).scalar() == 0:
+        return None
     name = context.get_x_argument(as_dictionary=True).get("owner") or os.environ.get(
         "NOTESWEB_NOTES_OWNER"
     )
@@ -107,7 +110,11 @@ def _give_existing_notes_an_owner():
             "This database holds notes: name the account they go to with "
             "`flask --app notesweb db upgrade -x owner=NAME` (or NOTESWEB_NOTES_OWNER=NAME)."
         )
-    name = name.strip()
+    return name.strip()
+
+
+def _give_existing_notes_to(name):
+    connection = op.get_bind()
     key = name.casefold()
     owner_id = connection.execute(
         sa.text("SELECT id FROM users WHERE username_key = :key"), {"key": key}

@@ -1,0 +1,147 @@
+"""Accounts in the browser: sign up, sign in and out, and who may see which notes."""
+
+from __future__ import annotations
+
+import pytest
+
+from notesweb.extensions import db
+
+from .conftest import PASSWORD, sign_in
+from .html import Browser, soup
+
+
+def sign_up(client, username: str, password: str = PASSWORD):
+    browser = Browser(client)
+    return browser.submit(
+        browser.get("/signup"), "#signup-form", username=username, password=password
+    )
+
+
+def test_sign_up_signs_in_and_shows_an_empty_list(anon_client):
+    page = sign_up(anon_client, "Bob")
+    assert page.url == "/notes/"
+    assert page.flash_messages() == ["Welcome, Bob."]
+    assert page.html.select_one("nav a[href='/account']").get_text() == "Bob"
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "field", "message"),
+    [
+        ("carol", "short", "password", "at least 8 characters"),
+        ("carol", "password1", "password", "most common"),
+        ("carol", "Carol", "password", "at least 8"),
+        ("carolcarol", "CAROLCAROL", "password", "must not be the username"),
+        ("", PASSWORD, "username", "required"),
+        ("no spaces please", PASSWORD, "username", "letters, digits"),
+        ("ALICE", PASSWORD, "username", "taken"),
+    ],
+)
+def test_sign_up_refusals_say_why_beside_the_field(
+    anon_client, user, username, password, field, message
+):
+    page = sign_up(anon_client, username, password)
+    assert page.status == 422
+    error = page.html.select_one(f"#{field}-error")
+    assert message in error.get_text()
+    assert page.html.select_one("#username")["value"] == username
+
+
+def test_usernames_are_unique_without_regard_to_case(app, user):
+    from notesweb.auth import service
+    from notesweb.validation import ValidationError
+
+    with app.app_context(), pytest.raises(ValidationError):
+        service.create_user("Alice", "another long passphrase")
+
+
+def test_sign_up_can_be_closed(database_url):
+    from .conftest import make_app
+
+    closed = make_app(database_url, REGISTRATION_OPEN=False).test_client()
+    assert closed.get("/signup").status_code == 404
+    assert soup(closed.get("/login")).select_one("a[href='/signup']") is None
+
+
+def test_sign_in_is_case_insensitive_and_wrong_passwords_say_little(anon_client, user):
+    wrong = sign_in(anon_client, "alice", "not the password")
+    assert wrong.status == 401
+    assert wrong.html.select_one("#password-error").get_text() == "Wrong username or password."
+    unknown = sign_in(anon_client, "nobody", PASSWORD)
+    assert unknown.html.select_one("#password-error").get_text() == "Wrong username or password."
+    page = sign_in(anon_client, "ALICE")
+    assert page.url == "/notes/"
+
+
+def test_pages_that_need_a_login_come_back_after_it(anon_client, user, make_notes):
+    (note_id,) = make_notes(1)
+    response = anon_client.get(f"/notes/{note_id}/edit?from=list")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/login?next=/notes/{note_id}/edit?from%3Dlist"
+    browser = Browser(anon_client)
+    page = browser.get(response.headers["Location"])
+    back = browser.submit(page, "#login-form", username="alice", password=PASSWORD)
+    assert back.url == f"/notes/{note_id}/edit?from=list"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/notes/\r\nLocation: https://evil.example",
+        "evil.example",
+    ],
+)
+def test_the_next_target_must_be_a_path_on_this_site(anon_client, user, target):
+    browser = Browser(anon_client)
+    page = browser.get("/login")
+    form = page.html.select_one("#login-form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input[name]")}
+    data |= {"username": "alice", "password": PASSWORD, "next": target}
+    response = anon_client.post("/login", data=data)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/notes/"
+
+
+def test_an_htmx_swap_without_a_login_navigates_to_the_login_page(anon_client):
+    response = anon_client.get("/notes/", headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_sign_out_ends_the_session_for_good(app, client):
+    copied_cookie = client.get_cookie("session").value
+    page = Browser(client).get("/notes/")
+    out = Browser(client).submit(page, "form.logout")
+    assert out.url == "/login"
+    assert out.flash_messages() == ["You are signed out."]
+    # The cookie as it was before signing out no longer signs anyone in.
+    replay = app.test_client()
+    replay.set_cookie("session", copied_cookie)
+    assert replay.get("/notes/").status_code == 303
+
+
+def test_every_sign_in_starts_a_new_session(app, anon_client, user):
+    from notesweb.models import LoginSession
+
+    sign_in(anon_client, "alice")
+    first = anon_client.get_cookie("session").value
+    sign_in(anon_client, "alice")
+    assert anon_client.get_cookie("session").value != first
+    with app.app_context():
+        assert db.session.query(LoginSession).count() == 2
+
+
+def test_another_users_note_is_a_404_like_a_missing_one(app, client, make_notes):
+    from notesweb.auth import service
+
+    with app.app_context():
+        bob = service.create_user("bob", "bob's long passphrase")
+    (bobs_note,) = make_notes(1, prefix="Bob's", owner=bob)
+    for url in (f"/notes/{bobs_note}", f"/notes/{bobs_note}/edit", f"/notes/{bobs_note}/delete"):
+        mine, missing = client.get(url), client.get("/notes/999999")
+        assert mine.status_code == missing.status_code == 404
+    assert soup(client.get("/notes/")).select("#note-list article") == []

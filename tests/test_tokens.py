@@ -1,0 +1,135 @@
+"""API tokens: made with Basic credentials or on the account page, kept only as hashes,
+expiring, revocable, and the only way into /api/notes."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from notesweb.extensions import db
+
+from .conftest import PASSWORD
+from .html import Browser
+
+
+def basic(username: str, password: str) -> dict[str, str]:
+    encoded = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {encoded}"}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_basic_credentials_buy_a_token(app, anon_client, user):
+    response = anon_client.post("/api/tokens", headers=basic("alice", PASSWORD))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert set(body) == {"token", "expires_at"}
+    assert len(body["token"]) >= 43  # 32 random bytes, base64url
+    expires = datetime.fromisoformat(body["expires_at"])
+    assert timedelta(days=29) < expires - datetime.now(expires.tzinfo) <= timedelta(days=30)
+    notes = anon_client.get("/api/notes", headers=bearer(body["token"]))
+    assert notes.status_code == 200
+
+
+def test_a_token_can_be_named(anon_client, user):
+    response = anon_client.post(
+        "/api/tokens", json={"name": "backup script"}, headers=basic("alice", PASSWORD)
+    )
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, basic("alice", "wrong password"), basic("nobody", PASSWORD), bearer("x")]
+)
+def test_wrong_credentials_get_401_with_a_basic_challenge(anon_client, user, headers):
+    response = anon_client.post("/api/tokens", headers=headers)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Basic")
+
+
+def test_the_database_never_holds_the_token(app, api_token):
+    with app.app_context():
+        dump = "\n".join(db.session.connection().connection.driver_connection.iterdump())
+    assert api_token not in dump
+    assert api_token[3:] not in dump
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer", "Bearer nw_not-a-real-token", "Basic YWxpY2U6eA==", "Token abc"],
+)
+def test_notes_need_a_valid_bearer_token(anon_client, authorization):
+    headers = {"Authorization": authorization} if authorization else {}
+    response = anon_client.get("/api/notes", headers=headers)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_expired_token_gets_401(app, anon_client, api_token):
+    with app.app_context():
+        db.session.execute(text("UPDATE api_tokens SET expires_at = '2000-01-01 00:00:00.000000'"))
+        db.session.commit()
+    response = anon_client.get("/api/notes", headers=bearer(api_token))
+    assert response.status_code == 401
+    assert "expired" in response.get_json()["detail"]
+
+
+def test_delete_revokes_the_token_it_is_sent_with(anon_client, api_token):
+    assert anon_client.delete("/api/tokens", headers=bearer(api_token)).status_code == 204
+    assert anon_client.get("/api/notes", headers=bearer(api_token)).status_code == 401
+    assert anon_client.delete("/api/tokens", headers=bearer(api_token)).status_code == 401
+
+
+def test_use_is_recorded(app, anon_client, api_token):
+    from notesweb.models import ApiToken
+
+    with app.app_context():
+        assert db.session.query(ApiToken).one().last_used_at is None
+    anon_client.get("/api/notes", headers=bearer(api_token))
+    with app.app_context():
+        assert db.session.query(ApiToken).one().last_used_at is not None
+
+
+def test_a_session_cookie_does_not_open_the_api(client):
+    response = client.get("/api/notes")
+    assert response.status_code == 401
+
+
+def test_another_users_note_is_a_404_in_the_api(app, api_client, make_notes):
+    from notesweb.auth import service
+
+    with app.app_context():
+        bob = service.create_user("bob", "bob's long passphrase")
+    (bobs_note,) = make_notes(1, owner=bob)
+    for method in ("get", "patch", "delete"):
+        response = getattr(api_client, method)(f"/api/notes/{bobs_note}", json={"title": "x"})
+        assert response.status_code == 404
+    assert api_client.get("/api/notes").get_json()["total"] == 0
+
+
+def test_the_account_page_creates_lists_and_revokes_tokens(client):
+    browser = Browser(client)
+    account = browser.get("/account")
+    created = browser.submit(account, "#token-form", name="laptop sync")
+    token = created.html.select_one("#new-token").get_text()
+    assert token.startswith("nw_")
+    assert created.response.headers["Cache-Control"] == "no-store"
+    assert client.get("/api/notes", headers=bearer(token)).status_code == 200
+
+    listing = browser.get("/account")
+    assert listing.html.select_one("#new-token") is None  # shown once only
+    row = listing.html.select_one("#tokens tbody tr")
+    cells = [td.get_text(strip=True) for td in row.select("td")]
+    assert cells[0] == "laptop sync"
+    assert cells[2] != "never"  # it was just used
+    revoked = browser.submit(listing, f"tr[data-token-id='{row['data-token-id']}'] form")
+    assert revoked.flash_messages() == ["Token revoked."]
+    assert revoked.html.select("#tokens tbody tr") == []
+    assert client.get("/api/notes", headers=bearer(token)).status_code == 401

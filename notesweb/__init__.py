@@ -11,6 +11,7 @@ from .config import load_settings
 from .errors import register_error_handlers
 from .extensions import csrf, db, login_manager, migrate
 from .observability import register_observability
+from .security import register_security
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))
 
     register_observability(app)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)

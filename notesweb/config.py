@@ -41,6 +41,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", default_db)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE", "false")),
         "REGISTRATION_OPEN": _flag(os.environ.get("REGISTRATION_OPEN", "true")),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", 30)),
         # A CSRF token lives as long as the session: a note written over an hour

@@ -45,6 +45,13 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE", "false")),
         "REGISTRATION_OPEN": _flag(os.environ.get("REGISTRATION_OPEN", "true")),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", 30)),
+        # Rate limits: in memory per process by default; redis://… shares them.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_NAMESPACE": os.environ.get("RATELIMIT_NAMESPACE", "notesweb"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_HEADER_RETRY_AFTER_VALUE": "delta-seconds",
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "1200 per minute"),
         # A CSRF token lives as long as the session: a note written over an hour
         # must not be refused for taking its time.
         "WTF_CSRF_TIME_LIMIT": None,

@@ -223,6 +223,7 @@ def test_wrong_methods_are_405_problems(client, make_notes, method, url):
         (f"offset={API_OFFSET_MAX + 1}", "offset"),
         ("cursor=garbage", "cursor"),
         ("cursor=abc.def", "cursor"),
+        ("limt=5", "limt"),
     ],
 )
 def test_invalid_query_values_are_422(client, query, field):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask.views import MethodView
+from marshmallow import RAISE
 
 from ..notes import service
 from ..pagination import CursorError
 from ..problems import problem
+from ..rate_limits import limit_per_token
 from . import schemas
 from .auth import api_user, require_bearer_token
 from .blueprint import ApiBlueprint, require_json_object
@@ -15,6 +17,7 @@ from .blueprint import ApiBlueprint, require_json_object
 blp = ApiBlueprint("api", __name__, description="Notes, newest first")
 blp.before_request(require_bearer_token)
 blp.before_request(require_json_object)
+limit_per_token(blp)
 
 IF_MATCH = {
     "in": "header",
@@ -44,9 +47,9 @@ def _note_response(note, status: int = 200, **headers):
 
 @blp.route("/notes")
 class Notes(MethodView):
-    @blp.arguments(schemas.NoteListQuery, location="query")
+    @blp.arguments(schemas.NoteListQuery, location="query", unknown=RAISE)
     @blp.response(200, schemas.NotePage)
-    @blp.documents(401, 422)
+    @blp.documents(401, 429, 422)
     def get(self, query):
         """List notes, newest first (by last change)."""
         limit = query["limit"]
@@ -69,7 +72,7 @@ class Notes(MethodView):
 
     @blp.arguments(schemas.NoteCreate)
     @blp.response(201, schemas.Note, headers={"Location": {"schema": {"type": "string"}}, **ETAG})
-    @blp.documents(400, 401, 413, 415, 422)
+    @blp.documents(400, 401, 429, 413, 415, 422)
     def post(self, data):
         """Create a note."""
         note = service.create_note(api_user(), data["title"], data["body"])
@@ -79,7 +82,7 @@ class Notes(MethodView):
 @blp.route("/notes/<int:note_id>")
 class NoteItem(MethodView):
     @blp.response(200, schemas.Note, headers=ETAG)
-    @blp.documents(401, 404)
+    @blp.documents(401, 429, 404)
     def get(self, note_id: int):
         """One note."""
         return _note_response(service.get_note_or_404(api_user(), note_id))
@@ -87,7 +90,7 @@ class NoteItem(MethodView):
     @blp.arguments(schemas.NotePatch)
     @blp.response(200, schemas.Note, headers=ETAG)
     @blp.doc(parameters=[IF_MATCH])
-    @blp.documents(400, 401, 404, 409, 412, 413, 415, 422)
+    @blp.documents(400, 401, 429, 404, 409, 412, 413, 415, 422)
     def patch(self, changes, note_id: int):
         """Change a note's title, body or both."""
         note = service.get_note_or_404(api_user(), note_id)
@@ -95,7 +98,7 @@ class NoteItem(MethodView):
         return _note_response(note)
 
     @blp.response(204)
-    @blp.documents(401, 404)
+    @blp.documents(401, 429, 404)
     def delete(self, note_id: int):
         """Delete a note; its id is never used again."""
         service.delete_note(service.get_note_or_404(api_user(), note_id))

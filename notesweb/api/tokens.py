@@ -7,6 +7,7 @@ from flask.views import MethodView
 from werkzeug.datastructures import WWWAuthenticate
 
 from ..auth import service as auth_service
+from ..rate_limits import limit_sign_in
 from . import schemas
 from .auth import bearer_secret, require_bearer_token
 from .blueprint import ApiBlueprint, require_json_object
@@ -24,10 +25,12 @@ BASIC_CHALLENGE = WWWAuthenticate("basic", {"realm": "notesweb"})
 
 @blp.route("/tokens")
 class Tokens(MethodView):
+    decorators = [limit_sign_in]
+
     @blp.arguments(schemas.TokenCreate, required=False)
     @blp.response(201, schemas.TokenCreated)
     @blp.doc(security=[{"basicAuth": []}])
-    @blp.documents(400, 401, 413, 415, 422)
+    @blp.documents(400, 401, 413, 415, 422, 429)
     def post(self, data):
         """Create a token with HTTP Basic credentials (username and password)."""
         credentials = request.authorization

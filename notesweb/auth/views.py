@@ -20,6 +20,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import login_manager
 from ..htmx import wants_fragment
 from ..limits import PASSWORD_MIN
+from ..rate_limits import limit_sign_in
 from ..validation import ValidationError
 from . import service
 from .forms import LoginForm, SignupForm, TokenForm
@@ -81,6 +82,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_sign_in
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():

@@ -77,6 +77,8 @@ def live_server(live_database) -> str:
         "SECRET_KEY": TEST_SECRET,
         "NOTESWEB_ENV": "production",
         "LOG_LEVEL": "WARNING",
+        # Every test signs in from the same address; the limit has tests of its own.
+        "LOGIN_RATE_LIMIT": "1000 per minute",
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",

@@ -1,0 +1,141 @@
+"""Rate limits: sign-in per address and per username, API calls per token; in memory
+and shared through Redis."""
+
+from __future__ import annotations
+
+import base64
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+
+from .conftest import PASSWORD, make_app
+from .html import Browser
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_available() -> bool:
+    host, port = REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex((host, int(port))) == 0
+
+
+@pytest.fixture(params=["memory", "redis"])
+def storage(request) -> dict:
+    # A namespace of its own, so that runs (and tests) never count each other's hits:
+    # the limits library keeps one memory store per process.
+    prefix = {"RATELIMIT_NAMESPACE": uuid.uuid4().hex}
+    if request.param == "memory":
+        return {"RATELIMIT_STORAGE_URI": "memory://", **prefix}
+    if not redis_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}", pytrace=False)
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    return {"RATELIMIT_STORAGE_URI": REDIS_URL, **prefix}
+
+
+@pytest.fixture
+def limited_app(database_url, storage):
+    app = make_app(database_url, **storage)
+    with app.app_context():
+        upgrade()
+        from notesweb.auth import service
+
+        service.create_user("alice", PASSWORD)
+        service.create_user("bob", PASSWORD)
+    return app
+
+
+def attempt(client, username: str, password: str):
+    browser = Browser(client)
+    page = browser.get("/login")
+    data = {i["name"]: i.get("value", "") for i in page.html.select("#login-form input[name]")}
+    return client.post("/login", data=data | {"username": username, "password": password})
+
+
+def test_the_sixth_sign_in_attempt_in_a_minute_is_refused(limited_app):
+    client = limited_app.test_client()
+    statuses = [attempt(client, "alice", "wrong password").status_code for _ in range(5)]
+    assert statuses == [401] * 5
+    refused = attempt(client, "alice", PASSWORD)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Too many sign-in attempts" in refused.get_data(as_text=True)
+
+
+def test_the_username_is_limited_from_any_address(limited_app):
+    for address in range(5):
+        client = limited_app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{address}"
+        assert attempt(client, "ALICE", "wrong password").status_code == 401
+    elsewhere = limited_app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.99"
+    assert attempt(elsewhere, "alice", PASSWORD).status_code == 429
+    assert attempt(elsewhere, "bob", PASSWORD).status_code == 303
+
+
+def test_token_creation_is_limited_like_sign_in(limited_app):
+    client = limited_app.test_client()
+    wrong = base64.b64encode(b"alice:wrong password").decode()
+    for _ in range(5):
+        response = client.post("/api/tokens", headers={"Authorization": f"Basic {wrong}"})
+        assert response.status_code == 401
+    right = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
+    refused = client.post("/api/tokens", headers={"Authorization": f"Basic {right}"})
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+def test_api_calls_are_limited_per_token(limited_app):
+    limited_app.config["API_RATE_LIMIT"] = "3 per minute"
+    from notesweb.auth import service
+
+    with limited_app.app_context():
+        tokens = [service.create_token(service.find_user("alice"))[0] for _ in range(2)]
+    client = limited_app.test_client()
+    first = {"Authorization": f"Bearer {tokens[0]}"}
+    assert [client.get("/api/notes", headers=first).status_code for _ in range(3)] == [200] * 3
+    refused = client.get("/api/notes", headers=first)
+    assert refused.status_code == 429
+    assert refused.mimetype == "application/problem+json"
+    assert int(refused.headers["Retry-After"]) > 0
+    other = client.get("/api/notes", headers={"Authorization": f"Bearer {tokens[1]}"})
+    assert other.status_code == 200
+
+
+ANOTHER_PROCESS = """
+import sys
+from tests.conftest import make_app
+from tests.test_rate_limits import attempt
+app = make_app(sys.argv[1], RATELIMIT_STORAGE_URI=sys.argv[2], RATELIMIT_NAMESPACE=sys.argv[3])
+print(attempt(app.test_client(), "alice", sys.argv[4]).status_code)
+"""
+
+
+def test_another_process_sees_the_counts_kept_in_redis(database_url):
+    if not redis_available():
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    namespace = uuid.uuid4().hex
+    app = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_NAMESPACE=namespace)
+    with app.app_context():
+        upgrade()
+        from notesweb.auth import service
+
+        service.create_user("alice", PASSWORD)
+    for _ in range(5):
+        assert attempt(app.test_client(), "alice", "wrong").status_code == 401
+    other = subprocess.run(
+        [sys.executable, "-c", ANOTHER_PROCESS, database_url, REDIS_URL, namespace, PASSWORD],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert other.returncode == 0, other.stderr
+    assert other.stdout.strip().splitlines()[-1] == "429"

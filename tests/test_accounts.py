@@ -145,3 +145,60 @@ def test_another_users_note_is_a_404_like_a_missing_one(app, client, make_notes)
         mine, missing = client.get(url), client.get("/notes/999999")
         assert mine.status_code == missing.status_code == 404
     assert soup(client.get("/notes/")).select("#note-list article") == []
+
+
+def test_changing_the_password_signs_out_other_browsers(app, client, user):
+    other = app.test_client()
+    sign_in(other, "alice")
+    browser = Browser(client)
+    page = browser.submit(
+        browser.get("/account"),
+        "#password-form",
+        current_password=PASSWORD,
+        new_password="a brand new passphrase",
+    )
+    assert page.flash_messages() == ["Password changed. Other browsers have been signed out."]
+    assert client.get("/notes/").status_code == 200  # this browser stays signed in
+    assert other.get("/notes/").status_code == 303
+    fresh = app.test_client()
+    assert sign_in(fresh, "alice", PASSWORD).status == 401
+    assert sign_in(fresh, "alice", "a brand new passphrase").url == "/notes/"
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "field", "message"),
+    [
+        ("wrong", "a brand new passphrase", "current_password", "not your password"),
+        (PASSWORD, "letmein", "new_password", "at least 8"),
+        (PASSWORD, "iloveyou", "new_password", "most common"),
+        (PASSWORD, "baseball1", "new_password", "most common"),
+    ],
+)
+def test_password_change_refusals(client, current, new, field, message):
+    browser = Browser(client)
+    page = browser.submit(
+        browser.get("/account"), "#password-form", current_password=current, new_password=new
+    )
+    assert page.status == 422
+    assert message in page.html.select_one(f"#{field}-error").get_text()
+
+
+def test_deleting_the_account_deletes_its_notes_after_confirmation(app, client, make_notes):
+    from notesweb.models import ApiToken, Note, User
+
+    make_notes(3)
+    browser = Browser(client)
+    confirm = browser.follow(browser.get("/account"), "a[href='/account/delete']")
+    assert "3 notes" in confirm.html.select_one("#delete-account-form button").get_text()
+    refused = browser.submit(confirm, "#delete-account-form", password="wrong")
+    assert refused.status == 422
+    with app.app_context():
+        assert db.session.query(Note).count() == 3
+    done = browser.submit(confirm, "#delete-account-form", password=PASSWORD)
+    assert done.url == "/login"
+    assert done.flash_messages() == ["Your account and all its notes are deleted."]
+    with app.app_context():
+        assert db.session.query(User).count() == 0
+        assert db.session.query(Note).count() == 0
+        assert db.session.query(ApiToken).count() == 0
+    assert client.get("/notes/").status_code == 303

@@ -29,3 +29,19 @@ class SignupForm(ServiceForm):
 
 class TokenForm(ServiceForm):
     name = StringField("Name", render_kw={"maxlength": TOKEN_NAME_MAX, "required": True})
+
+
+class PasswordChangeForm(ServiceForm):
+    current_password = PasswordField(
+        "Current password", render_kw={"autocomplete": "current-password", "required": True}
+    )
+    new_password = PasswordField(
+        "New password",
+        render_kw={"autocomplete": "new-password", "required": True, "minlength": PASSWORD_MIN},
+    )
+
+
+class DeleteAccountForm(ServiceForm):
+    password = PasswordField(
+        "Your password", render_kw={"autocomplete": "current-password", "required": True}
+    )

@@ -95,17 +95,24 @@ def authenticate(username: str, password: str) -> User | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, field: str = "password") -> None:
     if problem := password_problem(password, user.username):
-        raise ValidationError([FieldError("password", problem)])
+        raise ValidationError([FieldError(field, problem)])
     user.password_hash = hash_password(password)
     # A new password signs out every browser that knew the old one.
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.commit()
 
 
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current):
+        raise ValidationError([FieldError("current_password", "This is not your password.")])
+    set_password(user, new, field="new_password")
+
+
 def delete_user(user: User) -> None:
-    db.session.delete(user)
+    """The account, its notes, sessions and tokens (the database cascades)."""
+    db.session.execute(delete(User).where(User.id == user.id))
     db.session.commit()
 
 

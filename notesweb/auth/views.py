@@ -20,10 +20,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import login_manager
 from ..htmx import wants_fragment
 from ..limits import PASSWORD_MIN
+from ..notes.service import count_notes
 from ..rate_limits import limit_sign_in
 from ..validation import ValidationError
 from . import service
-from .forms import LoginForm, SignupForm, TokenForm
+from .forms import DeleteAccountForm, LoginForm, PasswordChangeForm, SignupForm, TokenForm
 
 bp = Blueprint("auth", __name__)
 
@@ -108,17 +109,60 @@ def logout():
 @bp.get("/account")
 @login_required
 def account():
-    return render_account(TokenForm())
+    return render_account()
 
 
-def render_account(token_form: TokenForm, new_token: str | None = None, status: int = 200):
-    tokens = service.user_tokens(current_user)
+def render_account(
+    token_form: TokenForm | None = None,
+    password_form: PasswordChangeForm | None = None,
+    new_token: str | None = None,
+    status: int = 200,
+):
     return (
         render_template(
-            "auth/account.html", token_form=token_form, tokens=tokens, new_token=new_token
+            "auth/account.html",
+            token_form=token_form or TokenForm(formdata=None),
+            password_form=password_form or PasswordChangeForm(formdata=None),
+            tokens=service.user_tokens(current_user),
+            new_token=new_token,
+            password_min=PASSWORD_MIN,
         ),
         status,
     )
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    try:
+        service.change_password(
+            current_user, form.typed("current_password"), form.typed("new_password")
+        )
+    except ValidationError as exc:
+        form.add_errors(exc.errors)
+        return render_account(password_form=form, status=422)
+    # Every other browser is signed out; this one gets a fresh session.
+    sign_in(current_user._get_current_object())
+    flash("Password changed. Other browsers have been signed out.", "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if service.authenticate(current_user.username, form.typed("password")) is not None:
+            service.delete_user(current_user)
+            logout_user()
+            session.clear()
+            flash("Your account and all its notes are deleted.", "success")
+            return redirect(url_for("auth.login"), 303)
+        form.password.errors = ["This is not your password."]
+    notes = count_notes(current_user)
+    status = 422 if form.errors else 200
+    return render_template("auth/delete.html", form=form, notes=notes), status
 
 
 @bp.post("/account/tokens")
@@ -129,9 +173,9 @@ def create_token():
         secret, _record = service.create_token(current_user, form.typed("name"))
     except ValidationError as exc:
         form.add_errors(exc.errors)
-        return render_account(form, status=422)
+        return render_account(token_form=form, status=422)
     # Shown once, on this response only; it is never stored or shown again.
-    response = render_account(TokenForm(formdata=None), new_token=secret)
+    response = render_account(new_token=secret)
     return *response, {"Cache-Control": "no-store"}
 
 

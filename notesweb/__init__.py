@@ -7,6 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from sqlalchemy import event
 
+from .cli import register_cli
 from .config import load_settings
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, migrate
@@ -30,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_cli(app)
     return app
 
 

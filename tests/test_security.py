@@ -53,3 +53,29 @@ def test_over_https_the_cookie_is_secure_and_hsts_is_sent(database_url):
     response = client.get("/login", base_url="https://localhost")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_logs_and_error_pages_never_show_a_password_or_token(
+    app, anon_client, api_token, caplog, monkeypatch, capfd
+):
+    import logging
+
+    from notesweb.notes import service
+
+    caplog.set_level(logging.DEBUG)
+    secret_password = "a long and uncommon passphrase"  # the fixture user's password
+    sign_in(anon_client, "alice", secret_password)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(service, "list_notes_by_offset", broken)
+    failed = anon_client.get("/api/notes", headers={"Authorization": f"Bearer {api_token}"})
+    assert failed.status_code == 500
+    wrong = anon_client.post("/login", data={"username": "alice", "password": secret_password})
+    assert wrong.status_code == 400  # no CSRF token
+    pages = failed.get_data(as_text=True) + wrong.get_data(as_text=True)
+    logged = caplog.text + "".join(capfd.readouterr())
+    for secret in (secret_password, api_token):
+        assert secret not in logged
+        assert secret not in pages

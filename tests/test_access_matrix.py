@@ -1,0 +1,117 @@
+"""Every route in the URL map, as an anonymous visitor, as another user, and without
+a CSRF token. The routes are read from app.url_map, so a new one cannot slip past."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .conftest import make_app, sign_in
+from .html import soup
+
+# Routes anyone may call; every other route must refuse an anonymous visitor.
+PUBLIC = {
+    "static",
+    "home",
+    "auth.login",
+    "auth.signup",
+    "api_docs.docs",
+    "api-docs.openapi_json",
+    "api_tokens.Tokens",  # Basic credentials or a bearer token, checked in the view
+}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+
+
+def routes():
+    app = make_app("sqlite://")
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - IGNORED_METHODS):
+            yield pytest.param(rule, method, id=f"{method} {rule.rule}")
+
+
+ROUTES = list(routes())
+
+
+@pytest.fixture
+def world(app, user, make_notes, api_token):
+    """Alice's note and token, and Bob signed in (browser) and with a token (API)."""
+    from notesweb.auth import service
+    from notesweb.extensions import db
+    from notesweb.models import ApiToken
+
+    (note_id,) = make_notes(1)
+    with app.app_context():
+        token_id = db.session.query(ApiToken.id).scalar()
+        bob = service.create_user("bob", "bob's long passphrase")
+        bob_token, _ = service.create_token(bob)
+    bob_browser = app.test_client()
+    sign_in(bob_browser, "bob", "bob's long passphrase")
+    return {
+        "values": {"note_id": note_id, "token_id": token_id},
+        "bob_browser": bob_browser,
+        "bob_token": bob_token,
+    }
+
+
+def url_for_rule(rule, values) -> str:
+    return rule.build({k: values.get(k, 1) for k in rule.arguments}, append_unknown=False)[1]
+
+
+def csrf_token_of(client) -> str:
+    body = soup(client.get("/login")).select_one("body")
+    return json.loads(body["data-hx-headers"])["X-CSRFToken"]
+
+
+@pytest.mark.parametrize(("rule", "method"), ROUTES)
+def test_anonymous_visitors_are_sent_to_sign_in(app, world, rule, method):
+    if rule.endpoint in PUBLIC:
+        pytest.skip("public route")
+    client = app.test_client()
+    url = url_for_rule(rule, world["values"])
+    headers = {"X-CSRFToken": csrf_token_of(client)}
+    response = client.open(url, method=method, headers=headers, json={})
+    if rule.rule.startswith("/api/"):
+        assert response.status_code == 401
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(
+    ("rule", "method"), [r for r in ROUTES if {"note_id", "token_id"} & r.values[0].arguments]
+)
+def test_another_users_things_are_404(app, world, rule, method):
+    url = url_for_rule(rule, world["values"])
+    if rule.rule.startswith("/api/"):
+        client, headers = app.test_client(), {"Authorization": f"Bearer {world['bob_token']}"}
+    else:
+        client = world["bob_browser"]
+        headers = {"X-CSRFToken": csrf_token_of(client)}
+    response = client.open(url, method=method, headers=headers, json={"title": "Bob's now"})
+    assert response.status_code == 404
+    still_there = world["values"]["note_id"]
+    alice = app.test_client()
+    sign_in(alice, "alice")
+    assert alice.get(f"/notes/{still_there}").status_code == 200
+
+
+STATE_CHANGING = [
+    r for r in ROUTES if r.values[1] == "POST" and not r.values[0].rule.startswith("/api/")
+]
+
+
+def test_every_html_form_route_is_in_the_csrf_matrix():
+    assert len(STATE_CHANGING) >= 10
+
+
+@pytest.mark.parametrize(("rule", "method"), STATE_CHANGING)
+def test_state_changing_routes_refuse_a_missing_or_wrong_csrf_token(
+    app, client, world, rule, method
+):
+    url = url_for_rule(rule, world["values"])
+    for headers in ({}, {"X-CSRFToken": "forged"}):
+        response = client.post(url, data={"title": "x", "confirmed": "yes"}, headers=headers)
+        assert response.status_code == 400, (url, headers)
+    assert client.get(f"/notes/{world['values']['note_id']}").status_code == 200

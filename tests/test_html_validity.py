@@ -26,8 +26,16 @@ def java() -> str:
     return found
 
 
-def pages(client, make_notes) -> dict[str, bytes]:
+def pages(client, anon_client, make_notes) -> dict[str, bytes]:
     browser = Browser(client)
+    anonymous = Browser(anon_client)
+    failed_sign_in = anonymous.submit(
+        anonymous.get("/login"), "#login-form", username="alice", password="wrong"
+    )
+    weak_sign_up = anonymous.submit(
+        anonymous.get("/signup"), "#signup-form", username="zoe", password="password"
+    )
+    new_token = browser.submit(browser.get("/account"), "#token-form", name="validator")
     make_notes(25)
     first = browser.get("/notes/")
     second = browser.follow(first, "a[rel=next]")
@@ -47,13 +55,20 @@ def pages(client, make_notes) -> dict[str, bytes]:
         "not-found": client.get("/notes/999"),
         "method-not-allowed": client.put("/notes/1"),
         "api-docs": client.get("/api/docs"),
+        "login": anon_client.get("/login"),
+        "login-failed": failed_sign_in.response,
+        "signup": anon_client.get("/signup"),
+        "signup-refused": weak_sign_up.response,
+        "account": browser.get("/account").response,
+        "account-new-token": new_token.response,
+        "delete-account": browser.get("/account/delete").response,
     }
     return {name: response.get_data() for name, response in responses.items()}
 
 
-def test_every_page_is_valid_html(java, client, make_notes, tmp_path):
+def test_every_page_is_valid_html(java, client, anon_client, make_notes, tmp_path):
     files = []
-    for name, html in pages(client, make_notes).items():
+    for name, html in pages(client, anon_client, make_notes).items():
         path = tmp_path / f"{name}.html"
         path.write_bytes(html)
         files.append(str(path))

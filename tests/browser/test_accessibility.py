@@ -29,7 +29,17 @@ def violations(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "url", ["/notes/", "/notes/new", "/notes/{id}", "/notes/{id}/edit", "/notes/{id}/delete", "/x"]
+    "url",
+    [
+        "/notes/",
+        "/notes/new",
+        "/notes/{id}",
+        "/notes/{id}/edit",
+        "/notes/{id}/delete",
+        "/x",
+        "/account",
+        "/account/delete",
+    ],
 )
 def test_pages_have_no_violations(page: Page, notes, url):
     ids = notes.make(25)
@@ -48,3 +58,12 @@ def test_pages_after_htmx_swaps_have_no_violations(page: Page, notes):
     page.get_by_role("button", name="Create note").click()
     expect(page.locator("#title-error")).to_be_visible()
     assert violations(page) == []
+
+
+def test_signed_out_pages_have_no_violations(browser, base_url):
+    context = browser.new_context(base_url=base_url, bypass_csp=True)
+    page = context.new_page()
+    for url in ("/login", "/signup"):
+        page.goto(url)
+        assert violations(page) == [], url
+    context.close()

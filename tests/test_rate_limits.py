@@ -139,3 +139,21 @@ def test_another_process_sees_the_counts_kept_in_redis(database_url):
     )  # fmt: skip
     assert other.returncode == 0, other.stderr
     assert other.stdout.strip().splitlines()[-1] == "429"
+
+
+def test_an_unreachable_redis_does_not_break_sign_in(database_url):
+    app = make_app(
+        database_url,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+        RATELIMIT_NAMESPACE=uuid.uuid4().hex,
+    )
+    with app.app_context():
+        upgrade()
+        from notesweb.auth import service
+
+        service.create_user("alice", PASSWORD)
+    client = app.test_client()
+    assert attempt(client, "alice", PASSWORD).status_code == 303
+    # Limits still hold, counted in memory until Redis is back.
+    statuses = [attempt(client, "alice", "wrong").status_code for _ in range(5)]
+    assert statuses[-1] == 429

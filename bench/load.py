@@ -1,6 +1,6 @@
 """Many writers at once: N clients create, edit and delete notes against a server.
 
-    .venv/bin/python bench/load.py http://127.0.0.1:8000 [--clients 8] [--seconds 20]
+    .venv/bin/python bench/load.py http://127.0.0.1:8000 --token TOKEN [--clients 8] [--seconds 20]
 
 Each client loops: create a note, read it, edit it, and delete every third one, over
 the JSON API. At the end it checks that every acknowledged create that was not
@@ -18,10 +18,13 @@ import urllib.error
 import urllib.request
 from collections import Counter
 
+TOKEN = ""
+
 
 def call(base: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method)
+    request.add_header("Authorization", f"Bearer {TOKEN}")
     if data is not None:
         request.add_header("Content-Type", "application/json")
     started = time.perf_counter()
@@ -62,7 +65,10 @@ def main() -> None:
     parser.add_argument("base")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--token", required=True, help="an API token (account page or CLI)")
     args = parser.parse_args()
+    global TOKEN
+    TOKEN = args.token
     kept, statuses, timings = [], Counter(), []
     threads = [
         threading.Thread(target=client, args=(args.base, args.seconds, n, kept, statuses, timings))

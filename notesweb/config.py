@@ -48,6 +48,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # Rate limits: in memory per process by default; redis://… shares them.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_NAMESPACE": os.environ.get("RATELIMIT_NAMESPACE", "notesweb"),
+        # The last 60 seconds, not the clock's minute: no burst across a window edge.
+        "RATELIMIT_STRATEGY": "moving-window",
         "RATELIMIT_HEADERS_ENABLED": True,
         # Redis gone: count in memory meanwhile rather than refuse every sign-in.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

@@ -34,10 +34,17 @@ def _finish_request(response):
                     (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2
                 ),
                 "request_id": g.get("request_id"),
+                "user_id": _user_id(),
             }
         )
     )
     return response
+
+
+def _user_id() -> int | None:
+    """Whoever this request was made by, if it got as far as finding out."""
+    user = g.get("api_user") or g.get("_login_user")
+    return getattr(user, "id", None)
 
 
 def register_observability(app: Flask) -> None:

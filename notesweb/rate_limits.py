@@ -7,6 +7,7 @@ import hashlib
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from .extensions import limiter
 
@@ -30,13 +31,23 @@ def _address() -> str:
     return _key("address", get_remote_address())
 
 
-def _attempted_username() -> str:
-    credentials = request.authorization
-    if credentials is not None and credentials.type == "basic":
-        name = credentials.username or ""
+def attempted_username() -> str:
+    """The username a sign-in attempt names, read where the view reads it."""
+    if request.blueprint == "api_tokens":
+        credentials = request.authorization
+        name = credentials.username if credentials and credentials.type == "basic" else ""
+    elif request.is_json:
+        body = request.get_json(silent=True)
+        name = body.get("username", "") if isinstance(body, dict) else ""
     else:
         name = request.form.get("username", "")
-    return _key("username", name.strip().casefold())
+    if not name and current_user.is_authenticated:
+        name = current_user.username  # a password check on the account page
+    return name.strip().lower() if isinstance(name, str) else ""
+
+
+def _username() -> str:
+    return _key("username", attempted_username())
 
 
 def _token() -> str:
@@ -47,10 +58,15 @@ def _token() -> str:
 
 
 def limit_sign_in(view):
-    """Attempts to sign in (a form, or Basic credentials for a token), per IP and username."""
-    for key in (_address, _attempted_username):
-        view = limiter.limit(
-            _login_limit, key_func=key, methods=["POST"], error_message=SIGN_IN_MESSAGE
+    """Password checks (the login form, Basic credentials for a token, sign-up, account
+    changes) share one count per address and one per username."""
+    for key in (_address, _username):
+        view = limiter.shared_limit(
+            _login_limit,
+            scope="sign-in",
+            key_func=key,
+            methods=["POST"],
+            error_message=SIGN_IN_MESSAGE,
         )(view)
     return view
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 
 # No inline script or style anywhere, so 'self' is all a page may load.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -26,7 +26,17 @@ def _security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     if request.is_secure or current_app.config["PREFERRED_URL_SCHEME"] == "https":
         headers.setdefault("Strict-Transport-Security", HSTS)
+    if _private(response):
+        # A person's notes stay out of every cache, so Back after signing out shows nothing.
+        headers["Cache-Control"] = "no-store"
     return response
+
+
+def _private(response) -> bool:
+    if request.blueprint == "api" or request.blueprint == "api_tokens":
+        return True
+    signed_in = g.get("_login_user") is not None and g._login_user.is_authenticated
+    return signed_in and response.mimetype == "text/html"
 
 
 def register_security(app: Flask) -> None:

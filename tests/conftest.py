@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from flask_migrate import upgrade
 
@@ -19,6 +21,8 @@ def make_app(database_url: str, **overrides):
             "TESTING": True,
             "SECRET_KEY": TEST_SECRET,
             "SQLALCHEMY_DATABASE_URI": database_url,
+            # Rate-limit counts of one test never reach another's.
+            "RATELIMIT_NAMESPACE": uuid.uuid4().hex,
             **overrides,
         }
     )

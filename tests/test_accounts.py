@@ -32,7 +32,9 @@ def test_sign_up_signs_in_and_shows_an_empty_list(anon_client):
         ("carol", "Carol", "password", "at least 8"),
         ("carolcarol", "CAROLCAROL", "password", "must not be the username"),
         ("", PASSWORD, "username", "required"),
-        ("no spaces please", PASSWORD, "username", "letters, digits"),
+        ("no spaces please", PASSWORD, "username", "letters a–z, digits"),
+        ("аlice", PASSWORD, "username", "letters a–z, digits"),
+        ("ß" * 40, PASSWORD, "username", "letters a–z, digits"),
         ("ALICE", PASSWORD, "username", "taken"),
     ],
 )

@@ -55,14 +55,30 @@ def test_over_https_the_cookie_is_secure_and_hsts_is_sent(database_url):
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_logs_and_error_pages_never_show_a_password_or_token(
-    app, anon_client, api_token, caplog, monkeypatch, capfd
-):
+@pytest.fixture
+def every_log_line():
+    """Everything logged anywhere (root, and the access log, which does not propagate)."""
+    import io
     import logging
 
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    loggers = [logging.getLogger(), logging.getLogger("notesweb.access")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+    yield stream
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+def test_logs_and_error_pages_never_show_a_password_or_token(
+    app, anon_client, api_token, monkeypatch, every_log_line
+):
     from notesweb.notes import service
 
-    caplog.set_level(logging.DEBUG)
     secret_password = "a long and uncommon passphrase"  # the fixture user's password
     sign_in(anon_client, "alice", secret_password)
 
@@ -75,7 +91,76 @@ def test_logs_and_error_pages_never_show_a_password_or_token(
     wrong = anon_client.post("/login", data={"username": "alice", "password": secret_password})
     assert wrong.status_code == 400  # no CSRF token
     pages = failed.get_data(as_text=True) + wrong.get_data(as_text=True)
-    logged = caplog.text + "".join(capfd.readouterr())
+    logged = every_log_line.getvalue()
+    assert "unhandled error" in logged  # the 500 was logged, with its traceback
+    assert '"status": 500' in logged
     for secret in (secret_password, api_token):
         assert secret not in logged
         assert secret not in pages
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "headers", "status"),
+    [
+        ("get", "/notes/999", {}, 404),
+        ("put", "/notes/", {}, 405),
+        ("get", "/notes/", {"HX-Request": "true"}, 200),
+        ("get", "/notes/999", {"HX-Request": "true"}, 404),
+        ("get", "/", {}, 302),
+        ("post", "/notes/new", {}, 400),
+    ],
+)
+def test_headers_on_errors_fragments_and_redirects(client, method, url, headers, status):
+    response = getattr(client, method)(url, headers=headers)
+    assert response.status_code == status
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_signed_in_pages_and_the_api_are_never_cached(client, api_client, anon_client):
+    assert client.get("/notes/").headers["Cache-Control"] == "no-store"
+    assert api_client.get("/api/notes").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in anon_client.get("/login").headers.get("Cache-Control", "")
+
+
+def test_signing_out_clears_what_the_browser_kept(client):
+    from .html import Browser
+
+    browser = Browser(client)
+    page = browser.get("/notes/")
+    form = page.html.select_one("form.logout")
+    token = form.select_one("input[name=csrf_token]")["value"]
+    response = client.post("/logout", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_the_session_cookie_secure_setting_alone_makes_it_secure(database_url):
+    from flask_migrate import upgrade
+
+    app = make_app(database_url, SESSION_COOKIE_SECURE=True)
+    with app.app_context():
+        upgrade()
+    response = app.test_client().get("/login")
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_passwords_are_stored_with_scrypt(app, user):
+    from notesweb.extensions import db
+    from notesweb.models import User
+
+    with app.app_context():
+        stored = db.session.get(User, user.id).password_hash
+    assert stored.startswith("scrypt:")
+    assert "a long and uncommon passphrase" not in stored
+
+
+def test_each_request_is_logged_with_its_user(app, api_client, user, every_log_line):
+    import json
+
+    api_client.get("/api/notes", headers={"X-Request-ID": "trace-me"})
+    lines = [
+        json.loads(line) for line in every_log_line.getvalue().splitlines() if "trace-me" in line
+    ]
+    assert lines[-1]["user_id"] == user.id
+    assert lines[-1]["status"] == 200

@@ -133,3 +133,41 @@ def test_the_account_page_creates_lists_and_revokes_tokens(client):
     assert revoked.flash_messages() == ["Token revoked."]
     assert revoked.html.select("#tokens tbody tr") == []
     assert client.get("/api/notes", headers=bearer(token)).status_code == 401
+
+
+def test_token_lifetime_is_a_setting(database_url):
+    from flask_migrate import upgrade
+
+    from notesweb.auth import service
+
+    from .conftest import make_app
+
+    app = make_app(database_url, API_TOKEN_DAYS=7)
+    with app.app_context():
+        upgrade()
+        user = service.create_user("gina", PASSWORD)
+        _secret, record = service.create_token(user)
+        assert timedelta(days=6) < record.expires_at - record.created_at <= timedelta(days=7)
+
+
+def test_reloading_a_token_answer_leads_back_to_the_account_page(client):
+    for url in ("/account/tokens", "/account/password"):
+        response = client.get(url)
+        assert response.status_code == 303
+        assert response.headers["Location"] == "/account"
+
+
+@pytest.mark.parametrize("name", ["tab\there", "nul\x00", "x" * 101])
+def test_token_names_are_one_short_line(client, name):
+    browser = Browser(client)
+    page = browser.submit(browser.get("/account"), "#token-form", name=name)
+    assert page.status == 422
+    assert page.html.select_one("#name-error") is not None
+
+
+def test_revoking_an_impossible_token_id_is_404(client):
+    token = Browser(client).get("/account").html.select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        "/account/tokens/99999999999999999999999/revoke", data={"csrf_token": token}
+    )
+    assert response.status_code == 404

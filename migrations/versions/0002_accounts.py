@@ -14,6 +14,7 @@ Create Date: 2026-11-25
 """
 
 import os
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -110,12 +111,18 @@ def _owner_of_existing_notes():
             "This database holds notes: name the account they go to with "
             "`flask --app notesweb db upgrade -x owner=NAME` (or NOTESWEB_NOTES_OWNER=NAME)."
         )
-    return name.strip()
+    name = name.strip()
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,40}", name):
+        raise RuntimeError(
+            f"{name!r} cannot be a username: up to 40 letters a-z, digits, dots, dashes "
+            "and underscores."
+        )
+    return name
 
 
 def _give_existing_notes_to(name):
     connection = op.get_bind()
-    key = name.casefold()
+    key = name.lower()
     owner_id = connection.execute(
         sa.text("SELECT id FROM users WHERE username_key = :key"), {"key": key}
     ).scalar()

@@ -9,7 +9,14 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..limits import API_LIMIT_MAX, API_OFFSET_MAX, BODY_MAX, PAGE_SIZE, TITLE_MAX
+from ..limits import (
+    API_LIMIT_MAX,
+    API_OFFSET_MAX,
+    BODY_MAX,
+    PAGE_SIZE,
+    TITLE_MAX,
+    TOKEN_NAME_MAX,
+)
 
 # What the service accepts, as JSON Schema patterns: a title is trimmed of spaces,
 # tabs and line breaks at its ends and must then be one line of 1 to TITLE_MAX
@@ -20,6 +27,7 @@ TITLE_PATTERN = (
     rf"^[ \t\n\r]*{_VISIBLE_EDGE}(?:{_NOT_CONTROL}{{0,{TITLE_MAX - 2}}}{_VISIBLE_EDGE})?"
     r"[ \t\n\r]*$"
 )
+_ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
 BODY_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
 TITLE_DOC = {
@@ -94,7 +102,11 @@ class NotePage(ma.Schema):
 
 class TokenCreate(StrictSchema):
     name = fields.String(
-        metadata={"description": "What the token is for, as listed in the account settings."}
+        metadata={
+            "description": "What the token is for, as listed in the account settings.",
+            "maxLength": TOKEN_NAME_MAX,
+            "pattern": _ONE_LINE,
+        }
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
@@ -13,9 +14,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from ..extensions import db
-from ..limits import PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX, USERNAME_MAX
+from ..limits import ID_MAX, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX, USERNAME_MAX
 from ..models import ApiToken, LoginSession, User, utcnow
-from ..validation import FieldError, ValidationError
+from ..validation import CONTROL_CHARACTERS, FieldError, ValidationError
 
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 TOKEN_PREFIX = "nw_"
@@ -31,8 +32,13 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
+# ASCII only: no look-alike names (Cyrillic "а" for "a"), and case folding never
+# changes a name's length.
+USERNAME = re.compile(rf"[A-Za-z0-9._-]{{1,{USERNAME_MAX}}}")
+
+
 def username_key(username: str) -> str:
-    return username.strip().casefold()
+    return username.strip().lower()
 
 
 def clean_username(raw: str) -> tuple[str, str | None]:
@@ -41,8 +47,8 @@ def clean_username(raw: str) -> tuple[str, str | None]:
         return username, "Username is required."
     if len(username) > USERNAME_MAX:
         return username, f"Username must be at most {USERNAME_MAX} characters."
-    if not all(c.isalnum() or c in "._-" for c in username):
-        return username, "Username may hold letters, digits, dots, dashes and underscores."
+    if not USERNAME.fullmatch(username):
+        return username, "Username may hold letters a–z, digits, dots, dashes and underscores."
     return username, None
 
 
@@ -59,6 +65,8 @@ def password_problem(password: str, username: str = "") -> str | None:
 
 
 def find_user(username: str) -> User | None:
+    if not USERNAME.fullmatch(username.strip()):
+        return None  # no such name can exist; nor can it reach the database
     return db.session.scalar(select(User).where(User.username_key == username_key(username)))
 
 
@@ -141,10 +149,12 @@ def end_login_session(secret: str) -> None:
 
 def clean_token_name(raw: str) -> str:
     name = raw.strip()
-    if len(name) > TOKEN_NAME_MAX:
+    if len(raw) > TOKEN_NAME_MAX:
         raise ValidationError(
             [FieldError("name", f"Name must be at most {TOKEN_NAME_MAX} characters.")]
         )
+    if CONTROL_CHARACTERS.search(name) or "\n" in name or "\t" in name or "\r" in name:
+        raise ValidationError([FieldError("name", "Name must be one line of text.")])
     return name or "API token"
 
 
@@ -187,6 +197,8 @@ def user_tokens(user: User) -> list[ApiToken]:
 
 
 def revoke_token(user: User, token_id: int) -> bool:
+    if not 0 < token_id <= ID_MAX:
+        return False
     result = db.session.execute(
         delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
     )

@@ -65,6 +65,7 @@ def sign_in(user) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limit_sign_in
 def signup():
     if not current_app.config["REGISTRATION_OPEN"]:
         abort(404, description="Sign-up is closed on this site.")
@@ -103,7 +104,10 @@ def logout():
     logout_user()
     session.clear()
     flash("You are signed out.", "success")
-    return redirect(url_for("auth.login"), 303)
+    response = redirect(url_for("auth.login"), 303)
+    # Drop what this browser kept of the signed-in pages.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.get("/account")
@@ -133,6 +137,7 @@ def render_account(
 
 @bp.post("/account/password")
 @login_required
+@limit_sign_in
 def change_password():
     form = PasswordChangeForm()
     try:
@@ -150,6 +155,7 @@ def change_password():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
+@limit_sign_in
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
@@ -163,6 +169,14 @@ def delete_account():
     notes = count_notes(current_user)
     status = 422 if form.errors else 200
     return render_template("auth/delete.html", form=form, notes=notes), status
+
+
+@bp.get("/account/tokens")
+@bp.get("/account/password")
+@login_required
+def account_again():
+    """Where a reload of a token or password answer lands: the account page."""
+    return redirect(url_for("auth.account"), 303)
 
 
 @bp.post("/account/tokens")

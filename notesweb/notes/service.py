@@ -12,13 +12,10 @@ from ..extensions import db
 from ..limits import BODY_MAX, ID_MAX, TITLE_MAX
 from ..models import Note, User, utcnow
 from ..pagination import Cursor, Keyset, Page, count, keyset_page, offset_page
-from ..validation import FieldError, ValidationError
+from ..validation import CONTROL_CHARACTERS, FieldError, ValidationError
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
 
-# C0 and C1 control characters other than tab, newline and carriage return, and
-# lone surrogates (JSON can carry them; no database can store them).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # What is trimmed from a title's ends, and what may not stand inside it.
 _TRIMMED = " \t\n\r"
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
@@ -33,7 +30,7 @@ class VersionConflict(Exception):
 
 
 def clean_title(raw: str) -> tuple[str, str | None]:
-    if _CONTROL.search(raw):
+    if CONTROL_CHARACTERS.search(raw):
         return raw, "Title must not contain control characters."
     title = raw.strip(_TRIMMED)
     if not title:
@@ -48,7 +45,7 @@ def clean_title(raw: str) -> tuple[str, str | None]:
 def clean_body(raw: str) -> tuple[str, str | None]:
     if len(raw) > BODY_MAX:
         return raw, f"Body must be at most {BODY_MAX:,} characters (it has {len(raw):,})."
-    if _CONTROL.search(raw):
+    if CONTROL_CHARACTERS.search(raw):
         return raw, "Body must not contain control characters other than tabs and newlines."
     return raw, None
 

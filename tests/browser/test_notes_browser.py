@@ -188,3 +188,15 @@ def test_without_js_validation_and_create_work(js_off_page: Page, notes):
     page.get_by_role("button", name="Create note").click()
     expect(page.locator("article h1")).to_have_text("Plain form")
     expect(page.locator("#flash")).to_contain_text("Note created.")
+
+
+def test_after_signing_out_back_shows_no_notes(page: Page, notes):
+    (note_id,) = notes.make(1)
+    page.goto(f"/notes/{note_id}")
+    page.goto("/notes/")
+    expect(page.locator("#note-list article")).to_have_count(1)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.go_back()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_text("Body 0")).to_have_count(0)

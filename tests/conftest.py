@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import create_engine
 
 from notesweb import create_app
 from notesweb.extensions import db
@@ -15,8 +17,11 @@ from .html import Browser
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
+_apps_made = []
+
+
 def make_app(database_url: str, **overrides):
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": TEST_SECRET,
@@ -26,11 +31,39 @@ def make_app(database_url: str, **overrides):
             **overrides,
         }
     )
+    _apps_made.append(app)
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _close_connections():
+    """Every app a test made lets go of its database connections when the test ends."""
+    yield
+    while _apps_made:
+        app = _apps_made.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'notesweb.sqlite3'}"
+def database_url(tmp_path):
+    """SQLite in a temporary folder, or a schema of its own in TEST_DATABASE_URL."""
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'notesweb.sqlite3'}"
+        return
+    schema = f"test_{uuid.uuid4().hex}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    admin.dispose()
 
 
 @pytest.fixture

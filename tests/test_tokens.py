@@ -55,7 +55,12 @@ def test_wrong_credentials_get_401_with_a_basic_challenge(anon_client, user, hea
 
 def test_the_database_never_holds_the_token(app, api_token):
     with app.app_context():
-        dump = "\n".join(db.session.connection().connection.driver_connection.iterdump())
+        dump = "\n".join(
+            str(row)
+            for table in db.metadata.sorted_tables
+            for row in db.session.execute(table.select())
+        )
+    assert "scrypt:" in dump  # the dump holds the other secrets' hashes, so it is complete
     assert api_token not in dump
     assert api_token[3:] not in dump
 

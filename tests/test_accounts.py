@@ -114,6 +114,13 @@ def test_an_htmx_swap_without_a_login_navigates_to_the_login_page(anon_client):
     assert response.headers["HX-Redirect"].startswith("/login?next=")
 
 
+@pytest.mark.parametrize("header", ["HX-Boosted", "HX-History-Restore-Request"])
+def test_whole_page_htmx_requests_without_a_login_are_redirected(anon_client, header):
+    response = anon_client.get("/notes/", headers={"HX-Request": "true", header: "true"})
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/login?next=")
+
+
 def test_sign_out_ends_the_session_for_good(app, client):
     copied_cookie = client.get_cookie("session").value
     page = Browser(client).get("/notes/")

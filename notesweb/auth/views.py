@@ -40,8 +40,9 @@ def load_user(secret: str):
 @login_manager.unauthorized_handler
 def unauthorized():
     target = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
-    if request.headers.get("HX-Request") == "true":
-        # A swap cannot show the login page in place: navigate there instead.
+    if wants_fragment():
+        # A swap cannot show the login page in place: navigate there instead. (Boosted
+        # and history-restore requests take whole pages, so a redirect serves them.)
         return "", 204, {"HX-Redirect": target}
     flash("Sign in to see your notes.", "warning")
     return redirect(target, 303)

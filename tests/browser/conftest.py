@@ -136,6 +136,24 @@ def page(page, live_user):
 
 
 @pytest.fixture
+def signed_in_page(browser, base_url, live_user):
+    """A page in a browser context of its own (`context_options` as Playwright takes
+    them), signed in; closed after the test."""
+    contexts = []
+
+    def open_page(**context_options):
+        context = browser.new_context(base_url=base_url, **context_options)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, live_user)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def notes(live_database, live_user):
     """Empties the live database before a test and seeds it with `notes.make(n)`."""
     from notesweb.auth import service as auth_service

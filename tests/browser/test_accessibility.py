@@ -7,19 +7,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import sign_in
-
 AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text()
 
 
 @pytest.fixture
-def page(browser, base_url, live_user):
+def page(signed_in_page):
     """A signed-in page whose CSP lets the test inject axe (the app's pages need no such leave)."""
-    context = browser.new_context(base_url=base_url, bypass_csp=True)
-    page = context.new_page()
-    sign_in(page, live_user)
-    yield page
-    context.close()
+    return signed_in_page(bypass_csp=True)
 
 
 def violations(page: Page) -> list[str]:

@@ -9,8 +9,6 @@ from playwright.sync_api import Page, expect
 
 from notesweb.limits import PAGE_SIZE
 
-from .conftest import sign_in
-
 
 def note_ids(page: Page) -> list[int]:
     return [int(i) for i in page.locator("#note-list article").evaluate_all(
@@ -28,12 +26,8 @@ def still_same_document(page: Page) -> bool:
 
 
 @pytest.fixture
-def js_off_page(browser, base_url, live_user):
-    context = browser.new_context(java_script_enabled=False, base_url=base_url)
-    page = context.new_page()
-    sign_in(page, live_user)
-    yield page
-    context.close()
+def js_off_page(signed_in_page):
+    return signed_in_page(java_script_enabled=False)
 
 
 def test_paging_swaps_the_list_and_pushes_the_url(page: Page, notes):

@@ -36,9 +36,21 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _engine_options(app: Flask) -> dict:
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    config = app.config
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
         return {}
-    return {"pool_pre_ping": True}
+    options = {
+        # A connection the server dropped (a restart, a failover) is replaced before a
+        # request uses it, so the app serves again as soon as the database is back.
+        "pool_pre_ping": True,
+        "pool_size": config["DATABASE_POOL_SIZE"],
+        "max_overflow": config["DATABASE_MAX_OVERFLOW"],
+        "pool_timeout": config["DATABASE_POOL_TIMEOUT"],
+    }
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT"]}
+    return options
 
 
 def register_extensions(app: Flask) -> None:

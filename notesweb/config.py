@@ -39,6 +39,16 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
     settings = {
         "NOTESWEB_ENV": env,
         "SQLALCHEMY_DATABASE_URI": _database_url(os.environ.get("DATABASE_URL", default_db)),
+        # A sync gunicorn worker serves one request per thread, and a request holds one
+        # connection: that many per process, and no overflow (see docs/deploy.md).
+        "DATABASE_POOL_SIZE": int(
+            os.environ.get("DATABASE_POOL_SIZE", os.environ.get("GUNICORN_THREADS", 1))
+        ),
+        "DATABASE_MAX_OVERFLOW": int(os.environ.get("DATABASE_MAX_OVERFLOW", 0)),
+        # Seconds to wait for a connection (from the pool, or a new one from the server)
+        # before the request is answered 503 instead of hanging until gunicorn's timeout.
+        "DATABASE_POOL_TIMEOUT": int(os.environ.get("DATABASE_POOL_TIMEOUT", 5)),
+        "DATABASE_CONNECT_TIMEOUT": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),

@@ -1,4 +1,4 @@
-"""Request ids and one JSON log line per request."""
+"""Request ids, one JSON log line per request, and health checks."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import sys
 import time
 import uuid
 
-from flask import Flask, g, request
+from flask import Blueprint, Flask, g, request
+from sqlalchemy import text
+
+from .errors import DATABASE_UNAVAILABLE
+from .extensions import db
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 
@@ -47,6 +51,27 @@ def _user_id() -> int | None:
     return getattr(user, "id", None)
 
 
+health = Blueprint("health", __name__)
+
+
+@health.get("/healthz")
+def healthz():
+    """Liveness: the process answers. A load balancer that restarts on this must not
+    restart every instance because the database is away."""
+    return {"status": "alive"}
+
+
+@health.get("/readyz")
+def readyz():
+    """Readiness: this instance can serve, its database answering."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except DATABASE_UNAVAILABLE:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ready", "database": "ok"}
+
+
 def register_observability(app: Flask) -> None:
     if not access_log.handlers:
         handler = logging.StreamHandler(sys.stderr)
@@ -56,3 +81,4 @@ def register_observability(app: Flask) -> None:
     access_log.setLevel(app.config["LOG_LEVEL"])
     app.before_request(_start_request)
     app.after_request(_finish_request)
+    app.register_blueprint(health)

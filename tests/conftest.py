@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import uuid
 
 import pytest
@@ -47,6 +49,21 @@ def _close_connections():
 
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis that rate-limit counts are shared through (TEST_REDIS_URL)."""
+    host, port = REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
+    with socket.socket() as s:
+        s.settimeout(1)
+        reachable = s.connect_ex((host, int(port))) == 0
+    if not reachable:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}", pytrace=False)
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    return REDIS_URL
 
 
 @pytest.fixture
@@ -126,6 +143,25 @@ def api_client(app, api_token):
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token}"
     return client
+
+
+@pytest.fixture
+def postgres_cluster():
+    """A PostgreSQL cluster of the test's own, which it may stop and start."""
+    from .servers import throwaway_cluster
+
+    yield from throwaway_cluster()
+
+
+@pytest.fixture(scope="session")
+def java() -> str:
+    """The Java runtime that the Nu Html Checker needs."""
+    found = shutil.which("java")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("java is missing; CI must install it for the HTML checker", pytrace=False)
+        pytest.skip("java not found: the Nu Html Checker needs a Java runtime")
+    return found
 
 
 @pytest.fixture

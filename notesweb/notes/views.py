@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
-from ..errors import handle_http_error
+from ..errors import handle_http_error, keeps_typed_text
 from ..extensions import login_manager
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
@@ -78,6 +78,7 @@ def new():
 
 
 @bp.post("/new")
+@keeps_typed_text(title="line", body="text")
 def create():
     form = NoteForm()
     try:
@@ -96,6 +97,7 @@ def edit(note_id: int):
 
 
 @bp.post("/<int:note_id>/edit")
+@keeps_typed_text(title="line", body="text", version="hidden")
 def update(note_id: int):
     form = NoteForm()
     try:

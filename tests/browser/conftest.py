@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import os
-import random
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +14,9 @@ from notesweb.extensions import db
 from notesweb.models import Note
 from notesweb.notes import service
 
-from ..conftest import PASSWORD, TEST_SECRET, make_app
+from ..conftest import PASSWORD, make_app
+from ..servers import gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -50,15 +45,6 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
 
 
-def _free_port() -> int:
-    # Below 32768: the ephemeral range could hand the port to someone else meanwhile.
-    for port in random.sample(range(20000, 32000), 50):
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port")
-
-
 @pytest.fixture(scope="session")
 def live_database(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('live') / 'notesweb.sqlite3'}"
@@ -70,35 +56,10 @@ def live_database(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(live_database) -> str:
-    port = _free_port()
-    env = os.environ | {
-        "DATABASE_URL": live_database,
-        "SECRET_KEY": TEST_SECRET,
-        "NOTESWEB_ENV": "production",
-        "LOG_LEVEL": "WARNING",
-        # Every test signs in from the same address; the limit has tests of its own.
-        "LOGIN_RATE_LIMIT": "1000 per minute",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/notes/", timeout=1).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+def live_server(live_database) -> Iterator[str]:
+    # Every test signs in from the same address; the limit has tests of its own.
+    with gunicorn(live_database, LOGIN_RATE_LIMIT="1000 per minute") as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,144 @@
+"""Real servers for the tests that need processes of their own: gunicorn serving the
+app, and a throwaway PostgreSQL cluster that a test may stop and start."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def free_port() -> int:
+    # Below 32768: the ephemeral range could hand the port to someone else meanwhile.
+    for port in random.sample(range(20000, 32000), 50):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port")
+
+
+def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            if (process is not None and process.poll() is not None) or (
+                time.monotonic() > deadline
+            ):
+                raise RuntimeError(f"{url} did not come up") from None
+            time.sleep(0.2)
+
+
+class Gunicorn:
+    """`gunicorn wsgi:app` with the project's gunicorn.conf.py, as production runs it."""
+
+    def __init__(self, database_url: str, workers: int = 2, **env: str):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log")
+        settings = {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": TEST_SECRET,
+            "NOTESWEB_ENV": "production",
+            "WEB_CONCURRENCY": str(workers),
+            "LOG_LEVEL": "WARNING",
+            **env,
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            cwd=ROOT, env=os.environ | settings, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_until_up(f"{self.url}/healthz", self.process)
+        except RuntimeError:
+            self.stop()
+            raise RuntimeError(f"gunicorn did not start:\n{self.output()}") from None
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextlib.contextmanager
+def gunicorn(database_url: str, **options) -> Iterator[Gunicorn]:
+    server = Gunicorn(database_url, **options)
+    try:
+        yield server
+    finally:
+        server.stop()
+        server.log.close()
+
+
+class PostgresCluster:
+    """A PostgreSQL cluster of the test's own, on a port of its own, that the test
+    may stop and start (the shared server at 5432 is never touched)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+        # Not under pytest's tmp_path, which only root may enter.
+        self.home = Path(tempfile.mkdtemp(prefix="notesweb-pg-"))
+        self.data = self.home / "data"
+        self.log = self.home / "server.log"
+        self.home.chmod(0o755)
+        if os.geteuid() == 0:
+            shutil.chown(self.home, "postgres", "postgres")
+        self._run("initdb", "--auth=trust", "--username=postgres", "--no-sync", "-D", self.data)
+
+    def _run(self, tool: str, *args) -> None:
+        command = [str(POSTGRES_BIN / tool), *map(str, args)]
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.home}"
+        self._run("pg_ctl", "start", "-w", "-D", self.data, "-l", self.log, "-o", options)
+
+    def stop(self, mode: str = "immediate") -> None:
+        """immediate: as a crash would, with no checkpoint; committed work must survive."""
+        self._run("pg_ctl", "stop", "-w", "-m", mode, "-D", self.data)
+
+    def remove(self) -> None:
+        with contextlib.suppress(subprocess.CalledProcessError):
+            self.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def throwaway_cluster() -> Iterator[PostgresCluster]:
+    """The `postgres_cluster` fixture: started, and removed after the test."""
+    if not (POSTGRES_BIN / "initdb").exists():
+        reason = f"PostgreSQL 15 binaries not found in {POSTGRES_BIN}"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; CI must have them", pytrace=False)
+        pytest.skip(reason)
+    cluster = PostgresCluster()
+    cluster.start()
+    yield cluster
+    cluster.remove()

@@ -1,0 +1,163 @@
+"""A database that cannot be reached: 503 pages, 503 problems, /readyz failing, and
+nothing anyone typed thrown away. (test_outage.py stops a real server under gunicorn;
+these read every kind of answer in process, against a port where nothing listens.)"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from notesweb.problems import PROBLEM_JSON
+
+from .conftest import make_app
+from .html import Browser, form_fields, html_problems, soup
+from .servers import free_port
+
+TYPED = {"title": "Written while the database was away", "body": "Line one\nLine two"}
+
+
+@pytest.fixture
+def unreachable():
+    """An app whose PostgreSQL refuses every connection."""
+    app = make_app(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/notesweb")
+    return app
+
+
+def csrf_token(client) -> str:
+    return Browser(client).get("/login").html.select_one("input[name=csrf_token]")["value"]
+
+
+@pytest.fixture
+def signed_in(unreachable):
+    """A browser whose session names a sign-in that can no longer be looked up."""
+    client = unreachable.test_client()
+    token = csrf_token(client)
+    with client.session_transaction() as session:
+        session["_user_id"] = "a sign-in made before the database went away"
+    return client, token
+
+
+def assert_unavailable_page(response, fragment: bool = False):
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert response.mimetype == "text/html"
+    text = response.get_data(as_text=True)
+    assert "temporarily unavailable" in text
+    assert "Traceback" not in text and "psycopg" not in text
+    if not fragment:
+        assert soup(response).select_one("main h1").get_text() == "Service Unavailable"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/notes"),
+        ("POST", "/api/notes"),
+        ("GET", "/api/notes/1"),
+        ("PATCH", "/api/notes/1"),
+        ("DELETE", "/api/notes/1"),
+        ("DELETE", "/api/tokens"),
+    ],
+)
+def test_the_api_answers_503_problem_json(unreachable, method, path):
+    body = {"title": "t"} if method in ("POST", "PATCH") else None
+    response = unreachable.test_client().open(
+        path, method=method, json=body, headers={"Authorization": "Bearer nw_anything"}
+    )
+    assert response.status_code == 503
+    assert response.mimetype == PROBLEM_JSON
+    assert response.json["status"] == 503
+    assert "try again" in response.json["detail"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_token_request_answers_503_problem_json(unreachable):
+    response = unreachable.test_client().post("/api/tokens", auth=("alice", "a password"))
+    assert response.status_code == 503
+    assert response.mimetype == PROBLEM_JSON
+
+
+def test_every_api_operation_documents_its_503(unreachable):
+    spec = unreachable.test_client().get("/api/openapi.json").json
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert "503" in operation["responses"], f"{method.upper()} {path}"
+
+
+def test_readyz_fails_and_healthz_answers(unreachable):
+    client = unreachable.test_client()
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json == {"status": "unavailable", "database": "unreachable"}
+    assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/notes/", "/notes/1", "/notes/new", "/account"])
+def test_signed_in_pages_answer_503_in_the_site_layout(signed_in, path):
+    client, _ = signed_in
+    assert_unavailable_page(client.get(path))
+
+
+def test_signing_in_answers_503(unreachable):
+    client = unreachable.test_client()
+    response = client.post(
+        "/login", data={"csrf_token": csrf_token(client), "username": "alice", "password": "pw"}
+    )
+    assert_unavailable_page(response)
+    assert soup(response).select_one("form#typed-text") is None  # a password is never echoed
+
+
+@pytest.mark.parametrize(
+    ("path", "extra"), [("/notes/new", {}), ("/notes/7/edit", {"version": "3"})]
+)
+def test_a_note_sent_meanwhile_comes_back_ready_to_send_again(signed_in, path, extra):
+    client, token = signed_in
+    response = client.post(path, data={"csrf_token": token, **TYPED, **extra})
+    assert_unavailable_page(response)
+    form = soup(response).select_one("form#typed-text")
+    assert form["action"] == path
+    assert form["method"] == "post"
+    assert form_fields(form) == {"csrf_token": token, **TYPED, **extra}
+    for name in TYPED:
+        assert soup(response).select_one(f"label[for=typed-{name}]") is not None
+
+
+def test_an_htmx_swap_shows_the_problem_in_the_status_region(signed_in):
+    client, token = signed_in
+    response = client.post(
+        "/notes/new", data={"csrf_token": token, **TYPED}, headers={"HX-Request": "true"}
+    )
+    assert_unavailable_page(response, fragment=True)
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert soup(response).select_one("[role=alert]")["data-status"] == "503"
+
+
+def test_the_503_pages_are_valid_html(java, signed_in, tmp_path):
+    client, token = signed_in
+    pages = {
+        "unavailable": client.get("/notes/"),
+        "unavailable-with-typed-text": client.post(
+            "/notes/new", data={"csrf_token": token, **TYPED}
+        ),
+    }
+    html = {name: response.get_data() for name, response in pages.items()}
+    assert html_problems(java, tmp_path, html) == []
+
+
+def test_a_locked_sqlite_database_answers_503_not_500(tmp_path, api_client, app):
+    """busy_timeout waits 5 s for a writer; a lock held longer is a 503, never a 500."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite locking; this run is on PostgreSQL")
+    holder = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        response = api_client.post("/api/notes", json=TYPED)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert response.status_code == 503
+    assert response.mimetype == PROBLEM_JSON
+    assert api_client.post("/api/notes", json=TYPED).status_code == 201

@@ -4,7 +4,8 @@
 
 Each client loops: create a note, read it, edit it, and delete every third one, over
 the JSON API. At the end it checks that every acknowledged create that was not
-deleted is still there, and prints counts and latency percentiles.
+deleted is still there, and prints counts and latency percentiles. `tests/test_load.py`
+runs the same load against gunicorn in the test suite.
 """
 
 from __future__ import annotations
@@ -17,47 +18,101 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-
-TOKEN = ""
-
-
-def call(base: str, method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, data=data, method=method)
-    request.add_header("Authorization", f"Bearer {TOKEN}")
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    elapsed = (time.perf_counter() - started) * 1000
-    return status, (json.loads(raw) if raw else {}), elapsed
+from dataclasses import dataclass, field
 
 
-def client(base: str, seconds: float, n: int, kept: list, statuses: Counter, timings: list):
-    deadline = time.monotonic() + seconds
+@dataclass
+class LoadResult:
+    seconds: float
+    clients: int
+    statuses: Counter = field(default_factory=Counter)  # (method, status): count
+    timings: list[float] = field(default_factory=list)  # milliseconds per request
+    kept: list[int] = field(default_factory=list)  # acknowledged creates not deleted
+    missing: list[int] = field(default_factory=list)  # of those, gone afterwards
+
+    @property
+    def unexpected(self) -> dict[tuple[str, int], int]:
+        return {key: n for key, n in self.statuses.items() if key not in EXPECTED}
+
+    def report(self) -> str:
+        q = statistics.quantiles(self.timings, n=100)
+        return "\n".join(
+            [
+                f"requests: {len(self.timings)} in {self.seconds:.0f} s "
+                f"with {self.clients} clients",
+                f"statuses: {dict(sorted(self.statuses.items()))}",
+                f"latency ms: p50 {q[49]:.1f}, p95 {q[94]:.1f}, p99 {q[98]:.1f}",
+                f"acknowledged and kept: {len(self.kept)}, missing afterwards: {len(self.missing)}",
+            ]
+        )
+
+
+EXPECTED = {("POST", 201), ("GET", 200), ("PATCH", 200), ("DELETE", 204)}
+
+
+class Api:
+    def __init__(self, base: str, token: str):
+        self.base, self.token = base, token
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        return status, (json.loads(raw) if raw else {}), elapsed
+
+
+def client(api: Api, n: int, deadline: float, result: LoadResult) -> None:
     i = 0
     while time.monotonic() < deadline:
         i += 1
-        status, note, ms = call(base, "POST", "/api/notes", {"title": f"c{n} #{i}", "body": "x"})
-        statuses[("POST", status)] += 1
-        timings.append(ms)
+        status, note, ms = api.call("POST", "/api/notes", {"title": f"c{n} #{i}", "body": "x"})
+        result.statuses[("POST", status)] += 1
+        result.timings.append(ms)
         if status != 201:
             continue
         url = f"/api/notes/{note['id']}"
         for method, body in (("GET", None), ("PATCH", {"body": f"edited {i}"})):
-            status, _, ms = call(base, method, url, body)
-            statuses[(method, status)] += 1
-            timings.append(ms)
+            status, _, ms = api.call(method, url, body)
+            result.statuses[(method, status)] += 1
+            result.timings.append(ms)
         if i % 3 == 0:
-            status, _, ms = call(base, "DELETE", url)
-            statuses[("DELETE", status)] += 1
-            timings.append(ms)
+            status, _, ms = api.call("DELETE", url)
+            result.statuses[("DELETE", status)] += 1
+            result.timings.append(ms)
         else:
-            kept.append(note["id"])
+            result.kept.append(note["id"])
+
+
+def run_load(base: str, token: str, clients: int = 8, seconds: float = 20) -> LoadResult:
+    """`clients` threads write for `seconds`; then every kept note is looked up."""
+    api = Api(base, token)
+    deadline = time.monotonic() + seconds
+    # One result per thread, merged afterwards: no counts lost to races.
+    parts = [LoadResult(seconds=seconds, clients=1) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(api, n, deadline, part))
+        for n, part in enumerate(parts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    result = LoadResult(seconds=seconds, clients=clients)
+    for part in parts:
+        result.statuses.update(part.statuses)
+        result.timings += part.timings
+        result.kept += part.kept
+    result.missing = [i for i in result.kept if api.call("GET", f"/api/notes/{i}")[0] != 200]
+    return result
 
 
 def main() -> None:
@@ -67,25 +122,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--token", required=True, help="an API token (account page or CLI)")
     args = parser.parse_args()
-    global TOKEN
-    TOKEN = args.token
-    kept, statuses, timings = [], Counter(), []
-    threads = [
-        threading.Thread(target=client, args=(args.base, args.seconds, n, kept, statuses, timings))
-        for n in range(args.clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    missing = [i for i in kept if call(args.base, "GET", f"/api/notes/{i}")[0] != 200]
-    quantiles = statistics.quantiles(timings, n=100)
-    print(f"requests: {len(timings)} in {args.seconds:.0f} s with {args.clients} clients")
-    print("statuses:", dict(sorted(statuses.items())))
-    print(f"latency ms: p50 {quantiles[49]:.1f}, p95 {quantiles[94]:.1f}, p99 {quantiles[98]:.1f}")
-    print(f"acknowledged and kept: {len(kept)}, missing afterwards: {len(missing)}")
-    failed = sum(c for (_, status), c in statuses.items() if status >= 500)
-    raise SystemExit(1 if failed or missing else 0)
+    result = run_load(args.base, args.token, args.clients, args.seconds)
+    print(result.report())
+    raise SystemExit(1 if result.unexpected or result.missing else 0)
 
 
 if __name__ == "__main__":

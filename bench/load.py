@@ -66,8 +66,14 @@ class Api:
                 status, raw = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, raw = error.code, error.read()
+        except OSError:  # refused or reset: counted as a failure, like a 5xx
+            status, raw = 599, b""
         elapsed = (time.perf_counter() - started) * 1000
-        return status, (json.loads(raw) if raw else {}), elapsed
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:  # a proxy's HTML error page
+            body = {}
+        return status, body, elapsed
 
 
 def client(api: Api, n: int, deadline: float, result: LoadResult) -> None:

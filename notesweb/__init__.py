@@ -6,6 +6,7 @@ import os
 
 from flask import Flask, redirect, url_for
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import register_cli
 from .config import load_settings
@@ -25,6 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_settings(app.instance_path, config))
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind nginx: per-address rate limits count the client, not the proxy, and
+        # https is known for what it is (HSTS, Secure cookies, external URLs).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     register_observability(app)
     register_security(app)

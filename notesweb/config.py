@@ -52,6 +52,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed;
+        # 0 believes none, since anyone can send those headers to an exposed app.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", 0)),
         "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE", "false")),
         "REGISTRATION_OPEN": _flag(os.environ.get("REGISTRATION_OPEN", "true")),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", 30)),

@@ -1,5 +1,6 @@
 """Real servers for the tests that need processes of their own: gunicorn serving the
-app, and a throwaway PostgreSQL cluster that a test may stop and start."""
+app, nginx in front of it, and a throwaway PostgreSQL cluster that a test may stop
+and start."""
 
 from __future__ import annotations
 
@@ -22,6 +23,15 @@ from .conftest import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+NGINX_SITE = ROOT / "deploy" / "nginx-notesweb.conf"
+
+
+def required(what: str, found: object) -> None:
+    """A program a test needs: CI must have it; elsewhere the test is skipped."""
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} not found; CI must install it", pytrace=False)
+        pytest.skip(f"{what} not found")
 
 
 def free_port() -> int:
@@ -52,7 +62,8 @@ class Gunicorn:
 
     def __init__(self, database_url: str, workers: int = 2, **env: str):
         self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.address = f"127.0.0.1:{self.port}"
+        self.url = f"http://{self.address}"
         self.log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log")
         settings = {
             "DATABASE_URL": database_url,
@@ -133,12 +144,54 @@ class PostgresCluster:
 
 def throwaway_cluster() -> Iterator[PostgresCluster]:
     """The `postgres_cluster` fixture: started, and removed after the test."""
-    if not (POSTGRES_BIN / "initdb").exists():
-        reason = f"PostgreSQL 15 binaries not found in {POSTGRES_BIN}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; CI must have them", pytrace=False)
-        pytest.skip(reason)
+    required(f"PostgreSQL 15 (in {POSTGRES_BIN})", (POSTGRES_BIN / "initdb").exists())
     cluster = PostgresCluster()
     cluster.start()
     yield cluster
     cluster.remove()
+
+
+NGINX_MAIN = """
+worker_processes 1;
+pid {home}/nginx.pid;
+error_log {home}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log {home}/access.log;
+    client_body_temp_path {home}/body;
+    proxy_temp_path {home}/proxy;
+    fastcgi_temp_path {home}/fastcgi;
+    uwsgi_temp_path {home}/uwsgi;
+    scgi_temp_path {home}/scgi;
+    include {home}/notesweb.conf;
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx(*upstreams: str) -> Iterator[str]:
+    """nginx running deploy/nginx-notesweb.conf, in front of `upstreams` (host:port)."""
+    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    required("nginx (Debian: apt-get install nginx-light)", binary)
+    home = Path(tempfile.mkdtemp(prefix="notesweb-nginx-"))
+    home.chmod(0o755)  # its workers drop root
+    port = free_port()
+    site = NGINX_SITE.read_text().replace("listen 80;", f"listen 127.0.0.1:{port};")
+    servers = [line for line in site.splitlines() if line.strip().startswith("server 127.")]
+    for line, upstream in zip(servers, upstreams, strict=True):
+        site = site.replace(line, line.replace(line.split()[1], upstream, 1))
+    (home / "notesweb.conf").write_text(site)
+    (home / "nginx.conf").write_text(NGINX_MAIN.format(home=home))
+    command = [binary, "-p", str(home), "-c", str(home / "nginx.conf"), "-g", "daemon off;"]
+    with open(home / "error.log", "ab") as errors:
+        process = subprocess.Popen(command, stderr=errors)
+    try:
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}/healthz", process)
+        except RuntimeError:
+            raise RuntimeError((home / "error.log").read_text()) from None
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(home, ignore_errors=True)

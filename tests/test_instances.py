@@ -12,12 +12,13 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 from flask_migrate import upgrade
+from requests.adapters import HTTPAdapter
 
 from notesweb.extensions import db
 
 from .conftest import PASSWORD, make_app
 from .html import form_fields
-from .servers import gunicorn
+from .servers import Gunicorn, gunicorn, nginx
 
 
 def page(response: requests.Response) -> BeautifulSoup:
@@ -32,7 +33,7 @@ def submit(browser: requests.Session, url: str, form: str, **typed) -> requests.
 
 
 @pytest.fixture
-def instances(database_url, redis_url) -> Iterator[tuple[str, str]]:
+def instances(database_url, redis_url) -> Iterator[tuple[Gunicorn, Gunicorn]]:
     app = make_app(database_url)
     with app.app_context():
         upgrade()
@@ -44,13 +45,15 @@ def instances(database_url, redis_url) -> Iterator[tuple[str, str]]:
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_NAMESPACE": uuid.uuid4().hex,
         "LOGIN_RATE_LIMIT": "5 per minute",
+        "TRUSTED_PROXIES": "1",
+        "LOG_LEVEL": "INFO",
     }
     with gunicorn(database_url, **shared) as one, gunicorn(database_url, **shared) as other:
-        yield one.url, other.url
+        yield one, other
 
 
 def test_a_note_made_on_one_instance_is_seen_edited_and_deleted_on_the_other(instances):
-    one, other = instances
+    one, other = (server.url for server in instances)
     on_one = requests.Session()
     signed_in = submit(on_one, f"{one}/login", "#login-form", username="alice", password=PASSWORD)
     assert signed_in.url == f"{one}/notes/"
@@ -84,7 +87,7 @@ def test_a_note_made_on_one_instance_is_seen_edited_and_deleted_on_the_other(ins
 
 
 def test_sign_in_attempts_are_counted_across_instances(instances):
-    one, other = instances
+    one, other = (server.url for server in instances)
     for url in (one, other, one, other, one):
         refused = submit(
             requests.Session(), f"{url}/login", "#login-form", username="alice", password="wrong"
@@ -94,3 +97,42 @@ def test_sign_in_attempts_are_counted_across_instances(instances):
         requests.Session(), f"{other}/login", "#login-form", username="alice", password=PASSWORD
     )
     assert limited.status_code == 429
+
+
+class FromAddress(HTTPAdapter):
+    """Connects from a loopback address of its own: a client nginx can tell apart."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
+
+
+def client_at(address: str) -> requests.Session:
+    session = requests.Session()
+    session.mount("http://", FromAddress(address))
+    return session
+
+
+def test_nginx_spreads_requests_over_both_and_passes_on_who_is_asking(instances):
+    one, other = instances
+    with nginx(one.address, other.address) as front:
+        for _ in range(10):
+            assert requests.get(f"{front}/login").status_code == 200
+        for server in instances:
+            assert '"path": "/login"' in server.output()
+
+        # Five failures from one client, each claiming another address: nginx replaces
+        # the claim, so the app counts the client's real address, on both instances.
+        mallory = client_at("127.0.0.2")
+        for n in range(6):
+            mallory.headers["X-Forwarded-For"] = f"203.0.113.{n}"
+            answer = submit(
+                mallory, f"{front}/login", "#login-form", username=f"guess{n}", password="x"
+            )
+            assert answer.status_code == (401 if n < 5 else 429)
+        elsewhere = client_at("127.0.0.3")
+        answer = submit(elsewhere, f"{front}/login", "#login-form", username="alice", password="x")
+        assert answer.status_code == 401

@@ -193,3 +193,18 @@ def test_sign_up_is_limited_per_address(limited_app):
             Browser(client).submit(page, "#signup-form", username=f"new{n}", password="x").status
         )
     assert statuses == [422] * 5 + [429]
+
+
+@pytest.mark.parametrize(("proxies", "sixth"), [(0, 429), (1, 401)])
+def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(database_url, proxies, sixth):
+    """Exposed directly (0), X-Forwarded-For is anyone's to forge and is ignored;
+    behind nginx (1), it names the client, and clients count apart."""
+    app = make_app(database_url, TRUSTED_PROXIES=proxies)
+    with app.app_context():
+        upgrade()
+    statuses = []
+    for n in range(6):
+        client = app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{n}"
+        statuses.append(attempt(client, f"guess{n}", "wrong").status_code)
+    assert statuses == [401] * 5 + [sixth]

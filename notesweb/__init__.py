@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(app))
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind nginx: per-address rate limits count the client, not the proxy, and
-        # https is known for what it is (HSTS, Secure cookies, external URLs).
+        # requests that reached nginx over https are known as such (HSTS, external URLs).
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     register_observability(app)
@@ -54,7 +54,17 @@ def _engine_options(app: Flask) -> dict:
         "pool_timeout": config["DATABASE_POOL_TIMEOUT"],
     }
     if url.startswith("postgresql"):
-        options["connect_args"] = {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT"]}
+        options["connect_args"] = {
+            "connect_timeout": config["DATABASE_CONNECT_TIMEOUT"],
+            # A server cut off without a word (a network partition, not a restart):
+            # give up on what it does not acknowledge within 10 s, so the request is
+            # answered 503 well before gunicorn's 30 s timeout kills the worker.
+            "tcp_user_timeout": 10_000,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
     return options
 
 

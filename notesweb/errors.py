@@ -3,8 +3,13 @@ otherwise an error page in the site's layout."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template, request
-from sqlalchemy.exc import InterfaceError, OperationalError
+import functools
+import sqlite3
+from contextlib import suppress
+
+from flask import Flask, current_app, g, make_response, render_template, request
+from flask_login import current_user
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -14,8 +19,10 @@ from .problems import problem
 
 API_PREFIX = "/api"
 
-# The database refused, dropped or did not answer: a passing state, not a bug.
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+# What the database raises when it refused, dropped or did not answer (and, on
+# SQLite, for some bugs too: is_outage tells them apart).
+DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
+_SQLITE_OUTAGES = ("locked", "unable to open", "disk i/o error")
 RETRY_AFTER_SECONDS = 5
 
 
@@ -46,29 +53,29 @@ def _flatten(messages) -> list[str]:
     return [m for value in messages for m in _flatten(value)]
 
 
-def keeps_typed_text(**fields: str):
+def keeps_typed_text(form_class):
     """Marks a form view whose text must survive a failure that the view never sees
-    (the database down before the view ran): the error page hands the text back in a
-    form that sends it again. Each field is "line", "text" or "hidden"."""
+    (the database gone before the view ran): the 503 page hands the text back in the
+    same form's fields, ready to be sent again."""
 
     def mark(view):
-        view.typed_fields = fields
+        view.typed_form = form_class
         return view
 
     return mark
 
 
-def typed_text() -> list[tuple[str, str, str]]:
-    """(name, kind, value) of what this request's form carried, if its view keeps it."""
+def _typed_form():
     view = current_app.view_functions.get(request.endpoint or "")
-    fields = getattr(view, "typed_fields", {})
-    if request.method != "POST" or not fields:
-        return []
-    return [(name, kind, request.form.get(name, "")) for name, kind in fields.items()]
+    form_class = getattr(view, "typed_form", None)
+    if form_class is None or request.method != "POST":
+        return None
+    return form_class(formdata=request.form)
 
 
-def handle_http_error(exc: HTTPException, message: str | None = None):
-    """`message`, when given, tells a person more than the exception's own text."""
+def handle_http_error(exc: HTTPException, message: str | None = None, typed_form=None):
+    """`message`, when given, tells a person more than the exception's own text;
+    `typed_form` holds what they sent, when it could not be saved."""
     status = exc.code or 500
     passed_on = ("allow", "retry-after", "www-authenticate")
     headers = {k: v for k, v in exc.get_headers() if k.lower() in passed_on}
@@ -76,44 +83,82 @@ def handle_http_error(exc: HTTPException, message: str | None = None):
         errors = validation_errors(exc)
         detail = "The request has invalid fields." if errors else exc.description
         return problem(status, detail, errors=errors, headers=headers)
+    try:
+        # The layout shows who is signed in, which is read from the database: ask now,
+        # while an outage can still be answered as one.
+        current_user._get_current_object()
+    except DATABASE_ERRORS as unavailable:
+        return handle_database_error(unavailable)
     headers["Vary"] = "HX-Request"
     template = "errors/error.html"
     if wants_fragment():
         # Shown in the page's status region rather than in place of the swapped part.
         headers |= {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
         template = "errors/_error.html"
-    page = render_template(template, error=exc, detail=message, typed=typed_text())
+    page = render_template(template, error=exc, detail=message, typed=typed_form)
     return page, status, headers
 
 
 def handle_unexpected_error(exc: Exception):
-    db.session.rollback()
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
     current_app.logger.exception("unhandled error, request id %s", g.get("request_id"))
     return handle_http_error(InternalServerError(original_exception=exc))
 
 
-def handle_database_unavailable(exc: Exception):
-    db.session.rollback()
+def is_outage(exc: Exception) -> bool:
+    """The database refused, dropped or did not answer: a passing state, not a bug.
+    SQLite's other OperationalErrors (no such table, a syntax error) are bugs."""
+    cause = getattr(exc, "orig", None)
+    if isinstance(cause, sqlite3.Error):
+        return any(words in str(cause).lower() for words in _SQLITE_OUTAGES)
+    return True
+
+
+def handle_database_error(exc: Exception):
+    if not is_outage(exc):
+        return handle_unexpected_error(exc)
     # Who is signed in cannot be read now; Flask-Login's template context would try
     # again (and fail again) unless the request settles for nobody.
     g._login_user = login_manager.anonymous_user()
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    # The connection is likely dead: a rollback on it (here, or when the request's
+    # session is closed) could fail too. Discard it; the pool makes a new one.
+    with suppress(SQLAlchemyError):
+        db.session().invalidate()
+    cause = getattr(exc, "orig", None) or exc
+    reason = next(iter(str(cause).strip().splitlines()), "")
     current_app.logger.warning(
         "database unavailable, request id %s: %s: %s",
         g.get("request_id"),
-        type(getattr(exc, "orig", None) or exc).__name__,
+        type(cause).__name__,
         reason,
     )
     unavailable = ServiceUnavailable(
-        description="The database cannot be reached at the moment. Nothing was changed; "
+        description="The database cannot be reached at the moment; "
         f"try again in {RETRY_AFTER_SECONDS} seconds.",
         retry_after=RETRY_AFTER_SECONDS,
     )
-    return handle_http_error(unavailable)
+    response = make_response(handle_http_error(unavailable, typed_form=_typed_form()))
+    response.headers["Cache-Control"] = "no-store"  # it may hold what someone wrote
+    return response
+
+
+def answers_503_without_database(handler):
+    """For an error handler that reads the database: an exception raised in a handler
+    is not handled again, so one that meets the outage must answer it itself."""
+
+    @functools.wraps(handler)
+    def wrapped(exc):
+        try:
+            return handler(exc)
+        except DATABASE_ERRORS as error:
+            return handle_database_error(error)
+
+    return wrapped
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
-    for error in DATABASE_UNAVAILABLE:
-        app.register_error_handler(error, handle_database_unavailable)
+    for error in DATABASE_ERRORS:
+        app.register_error_handler(error, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected_error)

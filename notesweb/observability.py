@@ -8,11 +8,12 @@ import re
 import sys
 import time
 import uuid
+from contextlib import suppress
 
 from flask import Blueprint, Flask, g, request
-from sqlalchemy import text
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import DATABASE_UNAVAILABLE
 from .extensions import db
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -48,7 +49,10 @@ def _finish_request(response):
 def _user_id() -> int | None:
     """Whoever this request was made by, if it got as far as finding out."""
     user = g.get("api_user") or g.get("_login_user")
-    return getattr(user, "id", None)
+    # From the identity map, never from the database, which may be why this request
+    # failed (an expired user would be loaded again).
+    state = inspect(user, raiseerr=False)
+    return state.identity[0] if state is not None and state.identity else None
 
 
 health = Blueprint("health", __name__)
@@ -66,8 +70,9 @@ def readyz():
     """Readiness: this instance can serve, its database answering."""
     try:
         db.session.execute(text("SELECT 1"))
-    except DATABASE_UNAVAILABLE:
-        db.session.rollback()
+    except SQLAlchemyError:
+        with suppress(SQLAlchemyError):
+            db.session.rollback()
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ready", "database": "ok"}
 

@@ -84,6 +84,15 @@ def database_url(tmp_path):
 
 
 @pytest.fixture
+def other_writer(database_url):
+    """Another program writing to the same database, with connections of its own
+    (each app process has one connection per worker thread, and no more)."""
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def app(database_url):
     app = make_app(database_url)
     with app.app_context():

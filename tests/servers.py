@@ -16,10 +16,17 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
+import requests
+from bs4 import BeautifulSoup
+from flask_migrate import upgrade
 
-from .conftest import TEST_SECRET
+from notesweb.extensions import db
+
+from .conftest import PASSWORD, TEST_SECRET, make_app
+from .html import form_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -55,6 +62,42 @@ def wait_until_up(url: str, process: subprocess.Popen | None = None, seconds: fl
             ):
                 raise RuntimeError(f"{url} did not come up") from None
             time.sleep(0.2)
+
+
+def prepare_database(database_url: str) -> str:
+    """Migrates the database and makes the account "alice"; returns an API token of hers."""
+    from notesweb.auth import service
+
+    app = make_app(database_url)
+    with app.app_context():
+        upgrade()
+        token, _ = service.create_token(service.create_user("alice", PASSWORD), "tests")
+        db.engine.dispose()
+    return token
+
+
+class Client(requests.Session):
+    """A browser without JavaScript, over real HTTP: it keeps cookies, reads pages and
+    sends their forms. No request waits longer than 15 s."""
+
+    def request(self, *args, **kwargs):
+        kwargs.setdefault("timeout", 15)
+        return super().request(*args, **kwargs)
+
+    def submit(self, url: str, form: str, headers=None, **typed) -> requests.Response:
+        """Reads the page at `url` and sends its `form` with `typed` filled in."""
+        found = page(self.get(url)).select_one(form)
+        action = urljoin(url, found["action"])
+        return self.post(action, data=form_fields(found) | typed, headers=headers)
+
+    def sign_in(self, base: str) -> requests.Response:
+        signed_in = self.submit(f"{base}/login", "#login-form", username="alice", password=PASSWORD)
+        assert signed_in.url == f"{base}/notes/", "not signed in"
+        return signed_in
+
+
+def page(response: requests.Response) -> BeautifulSoup:
+    return BeautifulSoup(response.text, "html.parser")
 
 
 class Gunicorn:

@@ -155,7 +155,7 @@ def test_deeply_nested_json_is_400(client):
     assert_problem(response, 400)
 
 
-def test_a_write_that_races_a_delete_is_404(app, user, make_notes):
+def test_a_write_that_races_a_delete_is_404(app, user, make_notes, other_writer):
     from werkzeug.exceptions import NotFound
 
     from notesweb.extensions import db
@@ -164,21 +164,21 @@ def test_a_write_that_races_a_delete_is_404(app, user, make_notes):
     (note_id,) = make_notes(1)
     with app.app_context():
         note = service.get_note_or_404(db.session.merge(user), note_id)
-        with db.engine.begin() as other_connection:
-            other_connection.exec_driver_sql("DELETE FROM notes")
+        with other_writer.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM notes")
         with pytest.raises(NotFound):
             service.update_note(note, body="too late")
 
 
-def test_concurrent_writers_without_if_match_get_409(app, user, client, make_notes):
+def test_concurrent_writers_without_if_match_get_409(app, user, client, make_notes, other_writer):
     from notesweb.extensions import db
     from notesweb.notes import service
 
     (note_id,) = make_notes(1)
     with app.app_context():
         note = service.get_note_or_404(db.session.merge(user), note_id)
-        with db.engine.begin() as other_writer:
-            other_writer.exec_driver_sql("UPDATE notes SET version = 2, body = 'theirs'")
+        with other_writer.begin() as connection:
+            connection.exec_driver_sql("UPDATE notes SET version = 2, body = 'theirs'")
         with pytest.raises(service.VersionConflict):
             service.update_note(note, body="mine")
     assert client.get(f"/api/notes/{note_id}").get_json()["body"] == "theirs"

@@ -6,7 +6,7 @@ import pytest
 
 from notesweb.extensions import db
 
-from .conftest import POSTGRES_URL
+from .conftest import POSTGRES_URL, make_app
 
 
 def test_the_suite_runs_on_postgresql_when_asked(app):
@@ -25,3 +25,19 @@ def test_sqlite_connections_are_set_for_several_writers(app):
             assert pragma("journal_mode") == "wal"
             assert pragma("busy_timeout") == 5000
             assert pragma("foreign_keys") == 1
+
+
+def test_each_worker_thread_gets_one_postgresql_connection(database_url, monkeypatch):
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL pool settings; this run is the SQLite variant only")
+    monkeypatch.setenv("GUNICORN_THREADS", "4")
+    app = make_app(database_url)
+    with app.app_context():
+        assert db.engine.pool.size() == 4
+        assert db.engine.pool._max_overflow == 0
+        with db.engine.connect() as connection:
+            settings = connection.connection.dbapi_connection.info.get_parameters()
+    # A silent server is given up on before gunicorn's 30 s timeout.
+    assert settings["connect_timeout"] == "5"
+    assert settings["tcp_user_timeout"] == "10000"
+    assert settings["keepalives"] == "1"

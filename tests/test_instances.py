@@ -6,41 +6,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from urllib.parse import urljoin
 
 import pytest
 import requests
-from bs4 import BeautifulSoup
-from flask_migrate import upgrade
 from requests.adapters import HTTPAdapter
 
-from notesweb.extensions import db
-
-from .conftest import PASSWORD, make_app
-from .html import form_fields
-from .servers import Gunicorn, gunicorn, nginx
-
-
-def page(response: requests.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
-
-
-def submit(browser: requests.Session, url: str, form: str, **typed) -> requests.Response:
-    """Reads the page at `url` and sends its `form` with `typed` filled in."""
-    found = page(browser.get(url)).select_one(form)
-    action = urljoin(url, found["action"])
-    return browser.post(action, data=form_fields(found) | typed)
+from .conftest import PASSWORD
+from .servers import Client, Gunicorn, gunicorn, nginx, page, prepare_database
 
 
 @pytest.fixture
 def instances(database_url, redis_url) -> Iterator[tuple[Gunicorn, Gunicorn]]:
-    app = make_app(database_url)
-    with app.app_context():
-        upgrade()
-        from notesweb.auth import service
-
-        service.create_user("alice", PASSWORD)
-        db.engine.dispose()
+    prepare_database(database_url)
     shared = {
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_NAMESPACE": uuid.uuid4().hex,
@@ -54,48 +31,43 @@ def instances(database_url, redis_url) -> Iterator[tuple[Gunicorn, Gunicorn]]:
 
 def test_a_note_made_on_one_instance_is_seen_edited_and_deleted_on_the_other(instances):
     one, other = (server.url for server in instances)
-    on_one = requests.Session()
-    signed_in = submit(on_one, f"{one}/login", "#login-form", username="alice", password=PASSWORD)
-    assert signed_in.url == f"{one}/notes/"
+    on_one = Client()
+    on_one.sign_in(one)
 
     # The other instance gets nothing but the cookie the first one set.
-    on_other = requests.Session()
+    on_other = Client()
     on_other.headers["Cookie"] = f"session={on_one.cookies['session']}"
     assert page(on_other.get(f"{other}/notes/")).select_one("#notes") is not None
 
-    created = submit(on_one, f"{one}/notes/new", "#note-form", title="Shared", body="one")
+    created = on_one.submit(f"{one}/notes/new", "#note-form", title="Shared", body="one")
     note_id = int(page(created).select_one("article[data-note-id]")["data-note-id"])
     seen = page(on_other.get(f"{other}/notes/{note_id}"))
     assert seen.select_one("main h1").get_text() == "Shared"
 
-    edited = submit(on_other, f"{other}/notes/{note_id}/edit", "#note-form", body="other")
+    edited = on_other.submit(f"{other}/notes/{note_id}/edit", "#note-form", body="other")
     assert edited.status_code == 200
-    assert page(on_one.get(f"{one}/notes/{note_id}")).select_one(".note-body").get_text() == (
-        "other"
-    )
+    shown = page(on_one.get(f"{one}/notes/{note_id}"))
+    assert shown.select_one(".note-body").get_text() == "other"
 
-    token = requests.post(f"{one}/api/tokens", auth=("alice", PASSWORD)).json()["token"]
-    api = {"Authorization": f"Bearer {token}"}
-    patched = requests.patch(f"{other}/api/notes/{note_id}", json={"title": "Both"}, headers=api)
+    token = Client().post(f"{one}/api/tokens", auth=("alice", PASSWORD)).json()["token"]
+    api = Client()
+    api.headers["Authorization"] = f"Bearer {token}"
+    patched = api.patch(f"{other}/api/notes/{note_id}", json={"title": "Both"})
     assert patched.status_code == 200
     assert patched.json()["version"] == 3
 
-    deleted = submit(on_one, f"{one}/notes/{note_id}/delete", "#delete-form")
+    deleted = on_one.submit(f"{one}/notes/{note_id}/delete", "#delete-form")
     assert deleted.status_code == 200
     assert on_other.get(f"{other}/notes/{note_id}").status_code == 404
-    assert requests.get(f"{other}/api/notes/{note_id}", headers=api).status_code == 404
+    assert api.get(f"{other}/api/notes/{note_id}").status_code == 404
 
 
 def test_sign_in_attempts_are_counted_across_instances(instances):
     one, other = (server.url for server in instances)
     for url in (one, other, one, other, one):
-        refused = submit(
-            requests.Session(), f"{url}/login", "#login-form", username="alice", password="wrong"
-        )
+        refused = Client().submit(f"{url}/login", "#login-form", username="alice", password="x")
         assert refused.status_code == 401
-    limited = submit(
-        requests.Session(), f"{other}/login", "#login-form", username="alice", password=PASSWORD
-    )
+    limited = Client().submit(f"{other}/login", "#login-form", username="alice", password=PASSWORD)
     assert limited.status_code == 429
 
 
@@ -110,17 +82,17 @@ class FromAddress(HTTPAdapter):
         super().init_poolmanager(*args, source_address=(self.address, 0), **kwargs)
 
 
-def client_at(address: str) -> requests.Session:
-    session = requests.Session()
-    session.mount("http://", FromAddress(address))
-    return session
+def client_at(address: str) -> Client:
+    client = Client()
+    client.mount("http://", FromAddress(address))
+    return client
 
 
 def test_nginx_spreads_requests_over_both_and_passes_on_who_is_asking(instances):
     one, other = instances
     with nginx(one.address, other.address) as front:
         for _ in range(10):
-            assert requests.get(f"{front}/login").status_code == 200
+            assert requests.get(f"{front}/login", timeout=15).status_code == 200
         for server in instances:
             assert '"path": "/login"' in server.output()
 
@@ -128,11 +100,11 @@ def test_nginx_spreads_requests_over_both_and_passes_on_who_is_asking(instances)
         # the claim, so the app counts the client's real address, on both instances.
         mallory = client_at("127.0.0.2")
         for n in range(6):
-            mallory.headers["X-Forwarded-For"] = f"203.0.113.{n}"
-            answer = submit(
-                mallory, f"{front}/login", "#login-form", username=f"guess{n}", password="x"
+            claim = {"X-Forwarded-For": f"203.0.113.{n}"}
+            answer = mallory.submit(
+                f"{front}/login", "#login-form", claim, username=f"guess{n}", password="x"
             )
             assert answer.status_code == (401 if n < 5 else 429)
         elsewhere = client_at("127.0.0.3")
-        answer = submit(elsewhere, f"{front}/login", "#login-form", username="alice", password="x")
+        answer = elsewhere.submit(f"{front}/login", "#login-form", username="alice", password="x")
         assert answer.status_code == 401

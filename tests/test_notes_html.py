@@ -264,3 +264,9 @@ def test_an_expired_session_keeps_the_typed_note(client):
     assert textarea_value(form.select_one("#body")) == "hours of work"
     assert "session expired" in form.select_one("#form-errors").get_text()
     assert form.select_one("input[name=csrf_token]")["value"]
+
+
+def test_a_note_over_the_request_size_limit_gets_a_413_page(client):
+    response = client.post("/notes/new", data={"title": "Big", "body": "x" * 1_100_000})
+    assert response.status_code == 413
+    assert soup(response).select_one("main h1").get_text() == "Request Entity Too Large"

@@ -1,36 +1,22 @@
 """The database goes away and comes back: a throwaway PostgreSQL cluster stopped under
-a live gunicorn, then started again."""
+a live gunicorn while clients write, then started again."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
-import requests
-from bs4 import BeautifulSoup
-from flask_migrate import upgrade
-
-from notesweb.extensions import db
+from bench.load import run_load
 from notesweb.problems import PROBLEM_JSON
 
-from .conftest import PASSWORD, make_app
 from .html import form_fields
-from .servers import gunicorn
+from .servers import Client, gunicorn, page, prepare_database
 
-
-def page(response: requests.Response) -> BeautifulSoup:
-    return BeautifulSoup(response.text, "html.parser")
-
-
-def sign_in(base: str) -> requests.Session:
-    browser = requests.Session()
-    login = page(browser.get(f"{base}/login"))
-    fields = form_fields(login.select_one("#login-form"))
-    answer = browser.post(
-        f"{base}/login", data=fields | {"username": "alice", "password": PASSWORD}
-    )
-    assert answer.url == f"{base}/notes/"
-    return browser
+TYPED = {
+    "title": "Written during the outage",
+    "body": "Two paragraphs\n\nof text nobody wants to type twice.",
+}
 
 
 def worker_pids(master: int) -> set[int]:
@@ -39,33 +25,25 @@ def worker_pids(master: int) -> set[int]:
 
 def test_the_app_answers_503_while_the_database_is_down_and_serves_again(postgres_cluster):
     cluster = postgres_cluster
-    app = make_app(cluster.url)
-    with app.app_context():
-        upgrade()
-        from notesweb.auth import service
-
-        service.create_user("alice", PASSWORD)
-        db.engine.dispose()
-
-    with gunicorn(cluster.url, workers=2) as server:
+    token = prepare_database(cluster.url)
+    unlimited = {"API_RATE_LIMIT": "1000000 per minute"}
+    with gunicorn(cluster.url, workers=2, **unlimited) as server:
         base = server.url
-        browser = sign_in(base)
-        token = requests.post(f"{base}/api/tokens", auth=("alice", PASSWORD)).json()["token"]
-        api = requests.Session()
+        browser = Client()
+        browser.sign_in(base)
+        api = Client()
         api.headers["Authorization"] = f"Bearer {token}"
-        acknowledged = []
-        for i in range(20):
-            created = api.post(f"{base}/api/notes", json={"title": f"Before {i}", "body": "kept"})
-            assert created.status_code == 201
-            acknowledged.append(created.json()["id"])
-        form_page = page(browser.get(f"{base}/notes/new"))
-        typed = form_fields(form_page.select_one("#note-form")) | {
-            "title": "Written during the outage",
-            "body": "Two paragraphs\n\nof text nobody wants to type twice.",
-        }
+        form = form_fields(page(browser.get(f"{base}/notes/new")).select_one("#note-form"))
         workers = worker_pids(server.process.pid)
         assert len(workers) == 2
 
+        # Writers before, during and after the outage.
+        writers = {}
+        load = threading.Thread(
+            target=lambda: writers.update(result=run_load(base, token, clients=4, seconds=8))
+        )
+        load.start()
+        time.sleep(2)
         cluster.stop()
 
         listing = browser.get(f"{base}/notes/")
@@ -81,22 +59,22 @@ def test_the_app_answers_503_while_the_database_is_down_and_serves_again(postgre
         assert from_api.json()["status"] == 503
         assert int(from_api.headers["Retry-After"]) > 0
 
-        ready = requests.get(f"{base}/readyz")
+        ready = api.get(f"{base}/readyz")
         assert ready.status_code == 503
         assert ready.json()["database"] == "unreachable"
-        assert requests.get(f"{base}/healthz").status_code == 200
+        assert api.get(f"{base}/healthz").status_code == 200
 
         # A note sent while the database is away comes back, ready to send again.
-        refused = browser.post(f"{base}/notes/new", data=typed)
+        refused = browser.post(f"{base}/notes/new", data=form | TYPED)
         assert refused.status_code == 503
         kept = page(refused).select_one("form#typed-text")
-        assert kept is not None
         assert kept["action"] == "/notes/new"
         retry = form_fields(kept)
-        assert retry["title"] == typed["title"]
-        assert retry["body"] == typed["body"]
+        assert {name: retry[name] for name in TYPED} == TYPED
 
-        swapped = browser.post(f"{base}/notes/new", data=typed, headers={"HX-Request": "true"})
+        swapped = browser.post(
+            f"{base}/notes/new", data=form | TYPED, headers={"HX-Request": "true"}
+        )
         assert swapped.status_code == 503
         assert swapped.headers["HX-Retarget"] == "#flash"
         assert page(swapped).select_one("[role=alert]")["data-status"] == "503"
@@ -105,20 +83,27 @@ def test_the_app_answers_503_while_the_database_is_down_and_serves_again(postgre
             assert "Traceback" not in answer.text
             assert "psycopg" not in answer.text
 
-        down_at = time.monotonic()
+        time.sleep(2)
         cluster.start()
-        while requests.get(f"{base}/readyz").status_code != 200:
-            assert time.monotonic() - down_at < 5, "not serving 5 s after the database is back"
+        back = time.monotonic()
+        while api.get(f"{base}/readyz").status_code != 200:
+            assert time.monotonic() - back < 5, "not serving 5 s after the database is back"
             time.sleep(0.1)
 
         assert server.process.poll() is None
         assert worker_pids(server.process.pid) == workers, "a worker died or was replaced"
         assert browser.get(f"{base}/notes/").status_code == 200
-        for note_id in acknowledged:
-            assert api.get(f"{base}/api/notes/{note_id}").status_code == 200
         saved = browser.post(f"{base}{kept['action']}", data=retry)
         assert saved.status_code == 200
-        assert page(saved).select_one("main h1").get_text() == typed["title"]
+        assert page(saved).select_one("main h1").get_text() == TYPED["title"]
+
+        load.join()
+        result = writers["result"]
+        answered = {status for _, status in result.statuses}
+        assert answered <= {200, 201, 204, 503}, result.report()
+        assert 503 in answered, "the writers never met the outage"
+        assert result.kept, result.report()
+        assert not result.lost, result.report()
 
         log = server.output()
         assert "database unavailable" in log

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
-from ..errors import handle_http_error, keeps_typed_text
+from ..errors import answers_503_without_database, handle_http_error, keeps_typed_text
 from ..extensions import login_manager
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
@@ -78,7 +78,7 @@ def new():
 
 
 @bp.post("/new")
-@keeps_typed_text(title="line", body="text")
+@keeps_typed_text(NoteForm)
 def create():
     form = NoteForm()
     try:
@@ -97,7 +97,7 @@ def edit(note_id: int):
 
 
 @bp.post("/<int:note_id>/edit")
-@keeps_typed_text(title="line", body="text", version="hidden")
+@keeps_typed_text(NoteForm)
 def update(note_id: int):
     form = NoteForm()
     try:
@@ -145,6 +145,7 @@ def delete(note_id: int):
 
 
 @bp.errorhandler(CSRFError)
+@answers_503_without_database
 def csrf_failed(exc: CSRFError):
     """An expired or missing token must not cost the person what they typed."""
     message = "Your session expired before this form was sent. Check it and send it again."

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 
 from flask import Flask, redirect, url_for
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import register_cli
@@ -70,6 +72,8 @@ def _engine_options(app: Flask) -> dict:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's teardown, so it runs before it.
+    app.teardown_appcontext(_end_transaction)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -77,6 +81,17 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _end_transaction(_exc) -> None:
+    """Rolls back what a request left open. If the database went away after the
+    response was made, no error handler can answer any more, and the response stands:
+    the dead connection is discarded instead of failing the request."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        with suppress(SQLAlchemyError):
+            db.session().invalidate()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

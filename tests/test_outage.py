@@ -7,9 +7,13 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy import text
+
 from bench.load import run_load
+from notesweb.extensions import db
 from notesweb.problems import PROBLEM_JSON
 
+from .conftest import make_app
 from .html import form_fields
 from .servers import Client, gunicorn, page, prepare_database
 
@@ -108,3 +112,16 @@ def test_the_app_answers_503_while_the_database_is_down_and_serves_again(postgre
         log = server.output()
         assert "database unavailable" in log
         assert "Traceback" not in log
+
+
+def test_a_database_gone_after_the_view_ran_leaves_its_response_standing(postgres_cluster):
+    """The request's transaction is rolled back after the response is made, where no
+    error handler can answer any more: a dead connection there must not fail it."""
+    prepare_database(postgres_cluster.url)
+    app = make_app(postgres_cluster.url)
+    with app.test_request_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1
+        postgres_cluster.stop()
+    postgres_cluster.start()
+    with app.test_request_context():
+        assert db.session.execute(text("SELECT 1")).scalar() == 1

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from contextlib import suppress
 
 from flask import Flask, redirect, url_for
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .cli import register_cli
 from .config import load_settings
-from .errors import register_error_handlers
+from .errors import end_transaction, register_error_handlers
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .observability import register_observability
 from .security import register_security
@@ -63,8 +61,10 @@ def _engine_options(app: Flask) -> dict:
             # answered 503 well before gunicorn's 30 s timeout kills the worker.
             "tcp_user_timeout": 10_000,
             "keepalives": 1,
-            "keepalives_idle": 30,
-            "keepalives_interval": 10,
+            # And a request waiting for a result from a silent server: probed after
+            # 5 s of quiet, given up on after 3 unanswered probes 2 s apart.
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
             "keepalives_count": 3,
         }
     return options
@@ -72,8 +72,10 @@ def _engine_options(app: Flask) -> dict:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    # Registered after Flask-SQLAlchemy's teardown, so it runs before it.
-    app.teardown_appcontext(_end_transaction)
+    # Registered after Flask-SQLAlchemy's teardown, so it runs first: if the database
+    # went away after the response was made, no error handler can answer any more,
+    # and the response must stand.
+    app.teardown_appcontext(lambda _exc: end_transaction())
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -81,17 +83,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-
-
-def _end_transaction(_exc) -> None:
-    """Rolls back what a request left open. If the database went away after the
-    response was made, no error handler can answer any more, and the response stands:
-    the dead connection is discarded instead of failing the request."""
-    try:
-        db.session.rollback()
-    except SQLAlchemyError:
-        with suppress(SQLAlchemyError):
-            db.session().invalidate()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

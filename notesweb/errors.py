@@ -3,7 +3,6 @@ otherwise an error page in the site's layout."""
 
 from __future__ import annotations
 
-import functools
 import sqlite3
 from contextlib import suppress
 
@@ -70,7 +69,37 @@ def _typed_form():
     form_class = getattr(view, "typed_form", None)
     if form_class is None or request.method != "POST":
         return None
-    return form_class(formdata=request.form)
+    try:
+        formdata = request.form
+    except HTTPException:  # a body too large to read: there is nothing to hand back
+        return None
+    # A fresh CSRF token only for a request that carried a valid one; any other is
+    # handed back without, and sending it again meets the CSRF check, which first
+    # asks who is signed in.
+    return form_class(formdata=formdata, meta={"csrf": bool(g.get("csrf_valid"))})
+
+
+def _settle_user() -> SQLAlchemyError | None:
+    """Finds out who is signed in, for the layout. If the database cannot tell, the
+    page is shown to nobody, and the error that prevented it is returned."""
+    try:
+        current_user._get_current_object()
+    except SQLAlchemyError as error:
+        # Flask-Login's template context would ask (and fail) again unless the
+        # request settles for nobody.
+        g._login_user = login_manager.anonymous_user()
+        return error
+    return None
+
+
+def end_transaction() -> None:
+    """Rolls back what a request left open. On a connection the database dropped,
+    the rollback fails too: the connection is discarded, and the pool makes a new one."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        with suppress(SQLAlchemyError):
+            db.session().invalidate()
 
 
 def handle_http_error(exc: HTTPException, message: str | None = None, typed_form=None):
@@ -83,12 +112,8 @@ def handle_http_error(exc: HTTPException, message: str | None = None, typed_form
         errors = validation_errors(exc)
         detail = "The request has invalid fields." if errors else exc.description
         return problem(status, detail, errors=errors, headers=headers)
-    try:
-        # The layout shows who is signed in, which is read from the database: ask now,
-        # while an outage can still be answered as one.
-        current_user._get_current_object()
-    except DATABASE_ERRORS as unavailable:
-        return handle_database_error(unavailable)
+    if (error := _settle_user()) is not None:
+        return handle_database_error(error)
     headers["Vary"] = "HX-Request"
     template = "errors/error.html"
     if wants_fragment():
@@ -100,8 +125,10 @@ def handle_http_error(exc: HTTPException, message: str | None = None, typed_form
 
 
 def handle_unexpected_error(exc: Exception):
-    with suppress(SQLAlchemyError):
-        db.session.rollback()
+    end_transaction()
+    # The rollback made the signed-in user's data stale; the page is not worth a
+    # second trip to a database that may be failing.
+    g._login_user = login_manager.anonymous_user()
     current_app.logger.exception("unhandled error, request id %s", g.get("request_id"))
     return handle_http_error(InternalServerError(original_exception=exc))
 
@@ -109,22 +136,19 @@ def handle_unexpected_error(exc: Exception):
 def is_outage(exc: Exception) -> bool:
     """The database refused, dropped or did not answer: a passing state, not a bug.
     SQLite's other OperationalErrors (no such table, a syntax error) are bugs."""
+    if not isinstance(exc, DATABASE_ERRORS):
+        return False
     cause = getattr(exc, "orig", None)
     if isinstance(cause, sqlite3.Error):
         return any(words in str(cause).lower() for words in _SQLITE_OUTAGES)
     return True
 
 
-def handle_database_error(exc: Exception):
+def handle_database_error(exc: SQLAlchemyError):
     if not is_outage(exc):
         return handle_unexpected_error(exc)
-    # Who is signed in cannot be read now; Flask-Login's template context would try
-    # again (and fail again) unless the request settles for nobody.
-    g._login_user = login_manager.anonymous_user()
-    # The connection is likely dead: a rollback on it (here, or when the request's
-    # session is closed) could fail too. Discard it; the pool makes a new one.
-    with suppress(SQLAlchemyError):
-        db.session().invalidate()
+    g._login_user = login_manager.anonymous_user()  # who it is cannot be read now
+    end_transaction()
     cause = getattr(exc, "orig", None) or exc
     reason = next(iter(str(cause).strip().splitlines()), "")
     current_app.logger.warning(
@@ -141,20 +165,6 @@ def handle_database_error(exc: Exception):
     response = make_response(handle_http_error(unavailable, typed_form=_typed_form()))
     response.headers["Cache-Control"] = "no-store"  # it may hold what someone wrote
     return response
-
-
-def answers_503_without_database(handler):
-    """For an error handler that reads the database: an exception raised in a handler
-    is not handled again, so one that meets the outage must answer it itself."""
-
-    @functools.wraps(handler)
-    def wrapped(exc):
-        try:
-            return handler(exc)
-        except DATABASE_ERRORS as error:
-            return handle_database_error(error)
-
-    return wrapped
 
 
 def register_error_handlers(app: Flask) -> None:

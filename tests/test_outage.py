@@ -44,7 +44,7 @@ def test_the_app_answers_503_while_the_database_is_down_and_serves_again(postgre
         # Writers before, during and after the outage.
         writers = {}
         load = threading.Thread(
-            target=lambda: writers.update(result=run_load(base, token, clients=4, seconds=8))
+            target=lambda: writers.update(result=run_load(base, token, clients=4, seconds=12))
         )
         load.start()
         time.sleep(2)

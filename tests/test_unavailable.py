@@ -174,10 +174,22 @@ def test_a_locked_sqlite_database_answers_503_not_500(tmp_path, api_client, app)
     assert api_client.post("/api/notes", json=TYPED).status_code == 201
 
 
-def test_a_form_without_its_csrf_token_answers_503_too(signed_in):
-    """The CSRF handler asks who is signed in, which needs the database."""
+def test_a_form_without_a_valid_csrf_token_comes_back_without_a_new_one(signed_in):
+    """The text is handed back, but sending it again meets the CSRF check (which asks
+    who is signed in) instead of passing on the strength of a token made here."""
     client, _ = signed_in
-    assert_unavailable_page(client.post("/notes/new", data=TYPED))
+    response = client.post("/notes/new", data={"csrf_token": "forged", **TYPED})
+    assert_unavailable_page(response)
+    sent_again = form_fields(soup(response).select_one("form#typed-text"))
+    assert "csrf_token" not in sent_again
+    assert {name: sent_again[name] for name in TYPED} == TYPED
+
+
+def test_a_body_too_large_to_read_answers_without_a_500(signed_in):
+    client, token = signed_in
+    response = client.post("/notes/new", data={"csrf_token": token, "body": "x" * 1_100_000})
+    assert_unavailable_page(response)
+    assert soup(response).select_one("form#typed-text") is None
 
 
 def test_a_bug_that_sqlite_reports_is_a_500_not_an_outage(app, api_client):
@@ -191,3 +203,14 @@ def test_a_bug_that_sqlite_reports_is_a_500_not_an_outage(app, api_client):
     assert response.status_code == 500
     assert response.mimetype == PROBLEM_JSON
     assert response.json["status"] == 500
+
+
+def test_a_bug_met_while_reading_who_is_signed_in_is_a_500_page(app, client):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's errors; this run is on PostgreSQL")
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TABLE login_sessions")
+    response = client.get("/notes/")
+    assert response.status_code == 500
+    assert soup(response).select_one("main h1").get_text() == "Internal Server Error"

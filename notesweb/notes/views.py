@@ -7,7 +7,12 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
-from ..errors import answers_503_without_database, handle_http_error, keeps_typed_text
+from ..errors import (
+    DATABASE_ERRORS,
+    handle_database_error,
+    handle_http_error,
+    keeps_typed_text,
+)
 from ..extensions import login_manager
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
@@ -145,9 +150,16 @@ def delete(note_id: int):
 
 
 @bp.errorhandler(CSRFError)
-@answers_503_without_database
 def csrf_failed(exc: CSRFError):
     """An expired or missing token must not cost the person what they typed."""
+    try:
+        return _form_again(exc)
+    except DATABASE_ERRORS as error:
+        # Raised inside an error handler, it would not be handled again.
+        return handle_database_error(error)
+
+
+def _form_again(exc: CSRFError):
     message = "Your session expired before this form was sent. Check it and send it again."
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

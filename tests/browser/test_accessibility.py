@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
-AXE = (Path(__file__).parent / "vendor" / "axe-4.14.1.min.js").read_text()
+from .axe import violations
 
 
 @pytest.fixture
 def page(signed_in_page):
     """A signed-in page whose CSP lets the test inject axe (the app's pages need no such leave)."""
     return signed_in_page(bypass_csp=True)
-
-
-def violations(page: Page) -> list[str]:
-    page.add_script_tag(content=AXE)
-    found = page.evaluate("async () => (await axe.run()).violations")
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in found]
 
 
 @pytest.mark.parametrize(

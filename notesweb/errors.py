@@ -126,9 +126,10 @@ def handle_http_error(exc: HTTPException, message: str | None = None, typed_form
 
 def handle_unexpected_error(exc: Exception):
     end_transaction()
-    # The rollback made the signed-in user's data stale; the page is not worth a
-    # second trip to a database that may be failing.
-    g._login_user = login_manager.anonymous_user()
+    if "_login_user" not in g:
+        # Who it is was never found out: not worth asking a database that may be
+        # failing. (A 5xx page shows no account links, so a known user is not reread.)
+        g._login_user = login_manager.anonymous_user()
     current_app.logger.exception("unhandled error, request id %s", g.get("request_id"))
     return handle_http_error(InternalServerError(original_exception=exc))
 

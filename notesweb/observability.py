@@ -8,12 +8,12 @@ import re
 import sys
 import time
 import uuid
-from contextlib import suppress
 
 from flask import Blueprint, Flask, g, request
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from .errors import end_transaction
 from .extensions import db
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -71,8 +71,7 @@ def readyz():
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
-        with suppress(SQLAlchemyError):
-            db.session.rollback()
+        end_transaction()
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ready", "database": "ok"}
 

@@ -158,11 +158,22 @@ def test_the_503_pages_are_valid_html(java, signed_in, tmp_path):
     assert html_problems(java, tmp_path, html) == []
 
 
-def test_a_locked_sqlite_database_answers_503_not_500(tmp_path, api_client, app):
+def sqlite_file(app) -> str:
+    """The app's SQLite file, for a test about SQLite's own errors."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite's own errors; this run is on PostgreSQL")
+    return url.removeprefix("sqlite:///")
+
+
+def drop_table(app, name: str) -> None:
+    with sqlite3.connect(sqlite_file(app)) as connection:
+        connection.execute(f"DROP TABLE {name}")
+
+
+def test_a_locked_sqlite_database_answers_503_not_500(api_client, app):
     """busy_timeout waits 5 s for a writer; a lock held longer is a 503, never a 500."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("SQLite locking; this run is on PostgreSQL")
-    holder = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    holder = sqlite3.connect(sqlite_file(app))
     holder.execute("BEGIN EXCLUSIVE")
     try:
         response = api_client.post("/api/notes", json=TYPED)
@@ -194,11 +205,7 @@ def test_a_body_too_large_to_read_answers_without_a_500(signed_in):
 
 def test_a_bug_that_sqlite_reports_is_a_500_not_an_outage(app, api_client):
     """SQLite raises OperationalError for a missing table too: that is no outage."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("SQLite's errors; this run is on PostgreSQL")
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        connection.execute("DROP TABLE notes")
+    drop_table(app, "notes")
     response = api_client.get("/api/notes")
     assert response.status_code == 500
     assert response.mimetype == PROBLEM_JSON
@@ -206,11 +213,7 @@ def test_a_bug_that_sqlite_reports_is_a_500_not_an_outage(app, api_client):
 
 
 def test_a_bug_met_while_reading_who_is_signed_in_is_a_500_page(app, client):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("SQLite's errors; this run is on PostgreSQL")
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as connection:
-        connection.execute("DROP TABLE login_sessions")
+    drop_table(app, "login_sessions")
     response = client.get("/notes/")
     assert response.status_code == 500
     assert soup(response).select_one("main h1").get_text() == "Internal Server Error"

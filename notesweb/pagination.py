@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from flask import current_app
@@ -19,6 +19,7 @@ from sqlalchemy import Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from .extensions import db
+from .limits import ID_MAX
 
 T = TypeVar("T")
 
@@ -72,15 +73,18 @@ class Keyset:
 
 
 def _decode_value(column: InstrumentedAttribute, value: Any) -> Any:
+    """A cursor's value as its column holds it. The cursor is signed, but a value no
+    row can hold (an id past the column's range, a time out of UTC's) is refused
+    here rather than by the database."""
     kind = getattr(column.type, "impl_instance", column.type).python_type
     try:
         if kind is datetime and isinstance(value, str):
             parsed = datetime.fromisoformat(value)
             if parsed.tzinfo is not None:
-                return parsed
-        elif kind is int and type(value) is int:
+                return parsed.astimezone(UTC)
+        elif kind is int and type(value) is int and 0 <= value <= ID_MAX:
             return value
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     raise CursorError("Not a valid cursor for this list.")
 
@@ -120,8 +124,11 @@ def keyset_page(stmt: Select, keyset: Keyset, cursor: Cursor | None, limit: int)
     else:
         query = stmt.order_by(*keyset.oldest_first()).where(keyset.newer_than(cursor.key))
         rows = list(db.session.scalars(query.limit(limit + 1)))
+        if not rows:
+            # Nothing is newer any more (deleted meanwhile): the newest page is the answer.
+            return keyset_page(stmt, keyset, None, limit)
         has_newer, rows = len(rows) > limit, rows[:limit][::-1]
-        edge = keyset.key(rows[-1]) if rows else cursor.key
+        edge = keyset.key(rows[-1])
         has_older = _exists(stmt.where(keyset.older_than(edge)))
     return Page(
         items=rows,

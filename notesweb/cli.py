@@ -10,9 +10,9 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .auth import service
+from .exceptions import ValidationError
 from .extensions import db
 from .models import Note, User
-from .validation import ValidationError
 
 user_cli = AppGroup("user", help="Manage accounts.")
 

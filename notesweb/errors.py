@@ -1,61 +1,177 @@
-"""App-wide error handlers: problem+json under /api, a fragment for HTMX swaps,
-otherwise an error page in the site's layout."""
+"""The one error table: each exception type is described once (status, message,
+field problems, headers), then answered in one of three ways: problem+json under
+/api, a fragment for an HTMX swap, or a page in the site's layout.
+
+No answer here reads the database: who is signed in was settled before the view ran
+(`auth.identity`), and a page shows only what is already known.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import suppress
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from http import HTTPStatus
 
-from flask import Flask, current_app, g, make_response, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
-from .extensions import db, login_manager
+from .auth import identity
+from .database import DATABASE_ERRORS, end_transaction, is_outage, outage_reason
+from .exceptions import FieldError, NotFoundError, ValidationError, VersionConflict
+from .extensions import csrf, login_manager
 from .htmx import wants_fragment
 from .problems import problem
 
 API_PREFIX = "/api"
-
-# What the database raises when it refused, dropped or did not answer (and, on
-# SQLite, for some bugs too: is_outage tells them apart).
-DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeoutError)
-_SQLITE_OUTAGES = ("locked", "unable to open", "disk i/o error")
 RETRY_AFTER_SECONDS = 5
+_PASSED_ON = ("allow", "retry-after", "www-authenticate")
 
 
 def is_api_request() -> bool:
+    """The one answer to "is this an API request": its path is under /api."""
     return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
-def validation_errors(exc: HTTPException) -> list[dict[str, str]] | None:
-    """webargs puts {location: {field: [message, ...]}} on the exception it raises."""
-    messages = (getattr(exc, "data", None) or {}).get("messages")
-    if not messages:
-        return None
-    errors = []
-    for location, fields in messages.items():
-        if not isinstance(fields, dict):
-            fields = {location: fields}
-        for field, field_messages in fields.items():
-            for message in _flatten(field_messages):
-                errors.append({"field": str(field), "message": message})
-    return errors
+@dataclass
+class Failure:
+    """What went wrong, as a person or a program is told it."""
+
+    status: int
+    detail: str
+    errors: list[FieldError] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    # What the person sent is handed back, ready to send again (see keeps_typed_text).
+    hands_back_text: bool = False
+    # The form on the page can no longer be sent (its CSRF token is stale), so an HTMX
+    # answer puts the handed-back text in its place instead of only saying what failed.
+    stale_form: bool = False
+
+    @property
+    def title(self) -> str:
+        return HTTPStatus(self.status).phrase
 
 
-def _flatten(messages) -> list[str]:
-    if isinstance(messages, str):
-        return [messages]
-    if isinstance(messages, dict):
-        return [m for value in messages.values() for m in _flatten(value)]
-    return [m for value in messages for m in _flatten(value)]
+# ---- describing: one entry per exception type -------------------------------------
+
+
+def _http_error(exc: HTTPException) -> Failure:
+    headers = {k: v for k, v in exc.get_headers() if k.lower() in _PASSED_ON}
+    return Failure(exc.code or 500, exc.description or "", headers=headers)
+
+
+def _csrf_error(_exc: CSRFError) -> Failure:
+    return Failure(
+        400,
+        "Your session expired before this form was sent. Check it and send it again.",
+        hands_back_text=True,
+        stale_form=True,
+    )
+
+
+def _invalid(exc: ValidationError) -> Failure:
+    return Failure(422, "The request has invalid fields.", errors=exc.errors)
+
+
+def _not_found(exc: NotFoundError) -> Failure:
+    return Failure(404, str(exc))
+
+
+def _version_conflict(exc: VersionConflict) -> Failure:
+    # 412 answers a failed If-Match; without one, another writer simply got there first.
+    status = 412 if request.if_match else 409
+    detail = f"The note is at version {exc.current.version}; fetch it and try again."
+    return Failure(status, detail, headers={"ETag": f'"{exc.current.version}"'})
+
+
+def _database_error(exc: Exception) -> Failure:
+    if not is_outage(exc):
+        return _unexpected(exc)
+    end_transaction()
+    current_app.logger.warning(
+        "database unavailable, request id %s: %s", g.get("request_id"), outage_reason(exc)
+    )
+    return Failure(
+        503,
+        f"The database cannot be reached at the moment; try again in {RETRY_AFTER_SECONDS} "
+        "seconds.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        hands_back_text=True,
+    )
+
+
+def _unexpected(exc: Exception) -> Failure:
+    end_transaction()
+    current_app.logger.error("unhandled error, request id %s", g.get("request_id"), exc_info=exc)
+    return Failure(500, "Something went wrong on our side.")
+
+
+ERROR_TABLE: dict[type[Exception], Callable[[Exception], Failure]] = {
+    HTTPException: _http_error,
+    CSRFError: _csrf_error,
+    ValidationError: _invalid,
+    NotFoundError: _not_found,
+    VersionConflict: _version_conflict,
+    **dict.fromkeys(DATABASE_ERRORS, _database_error),
+    Exception: _unexpected,
+}
+
+
+def describe(exc: Exception) -> Failure:
+    for kind in type(exc).__mro__:
+        if kind in ERROR_TABLE:
+            return ERROR_TABLE[kind](exc)
+    raise AssertionError("Exception is in the table")  # pragma: no cover
+
+
+# ---- answering: one function per kind of answer ------------------------------------
+
+
+def as_problem(failure: Failure):
+    errors = [asdict(e) for e in failure.errors] if failure.errors else None
+    return problem(failure.status, failure.detail, errors=errors, headers=failure.headers)
+
+
+def as_fragment(failure: Failure, typed_form=None):
+    """The message, in the page's status region; the rest of the page stays as it is
+    (the form as typed) unless that form can no longer be sent."""
+    headers = failure.headers | {"Vary": "HX-Request", "HX-Reswap": "innerHTML"}
+    if failure.stale_form and typed_form is not None:
+        body = render_template("errors/_section.html", failure=failure, typed=typed_form)
+        return body, failure.status, headers | {"HX-Retarget": "main"}
+    body = render_template("errors/_error.html", failure=failure)
+    return body, failure.status, headers | {"HX-Retarget": "#flash"}
+
+
+def as_page(failure: Failure, typed_form=None):
+    headers = failure.headers | {"Vary": "HX-Request"}
+    page = render_template("errors/error.html", failure=failure, typed=typed_form)
+    return page, failure.status, headers
+
+
+def answer(exc: Exception):
+    """The one error handler: describe the exception, then answer in the request's kind."""
+    failure = describe(exc)
+    if is_api_request():
+        return as_problem(failure)
+    identity.settle_unknown_as_nobody()
+    if isinstance(exc, CSRFError) and not current_user.is_authenticated and _typed_form_class():
+        # The session ended (or never was): signing in comes first.
+        return login_manager.unauthorized()
+    typed_form = _typed_form(exc) if failure.hands_back_text else None
+    if wants_fragment():
+        return as_fragment(failure, typed_form)
+    return as_page(failure, typed_form)
+
+
+# ---- what the person typed -----------------------------------------------------------
 
 
 def keeps_typed_text(form_class):
-    """Marks a form view whose text must survive a failure that the view never sees
-    (the database gone before the view ran): the 503 page hands the text back in the
-    same form's fields, ready to be sent again."""
+    """Marks a form view whose text must survive a failure the view never gets to
+    handle (an expired session, the database gone): the error page hands the text
+    back in the same form's fields, ready to be sent again."""
 
     def mark(view):
         view.typed_form = form_class
@@ -64,112 +180,38 @@ def keeps_typed_text(form_class):
     return mark
 
 
-def _typed_form():
+def _typed_form_class():
     view = current_app.view_functions.get(request.endpoint or "")
-    form_class = getattr(view, "typed_form", None)
-    if form_class is None or request.method != "POST":
+    return getattr(view, "typed_form", None) if request.method == "POST" else None
+
+
+def _typed_form(exc: Exception):
+    form_class = _typed_form_class()
+    if form_class is None:
         return None
     try:
         formdata = request.form
     except HTTPException:  # a body too large to read: there is nothing to hand back
         return None
-    # A fresh CSRF token only for a request that carried a valid one; any other is
-    # handed back without, and sending it again meets the CSRF check, which first
-    # asks who is signed in.
-    return form_class(formdata=formdata, meta={"csrf": bool(g.get("csrf_valid"))})
+    return form_class(formdata=formdata, meta={"csrf": _may_hand_out_a_token(exc)})
 
 
-def _settle_user() -> SQLAlchemyError | None:
-    """Finds out who is signed in, for the layout. If the database cannot tell, the
-    page is shown to nobody, and the error that prevented it is returned."""
+def _may_hand_out_a_token(exc: Exception) -> bool:
+    """Whether the text goes back with a fresh CSRF token. A request that carried a
+    valid token gets one; so does a signed-in person whose token went stale (their
+    session changed in another tab). Any other request's text comes back without,
+    and sending it again meets the CSRF check."""
+    if isinstance(exc, CSRFError):
+        return current_user.is_authenticated
+    if g.get("csrf_valid"):
+        return True
     try:
-        current_user._get_current_object()
-    except SQLAlchemyError as error:
-        # Flask-Login's template context would ask (and fail) again unless the
-        # request settles for nobody.
-        g._login_user = login_manager.anonymous_user()
-        return error
-    return None
-
-
-def end_transaction() -> None:
-    """Rolls back what a request left open. On a connection the database dropped,
-    the rollback fails too: the connection is discarded, and the pool makes a new one."""
-    try:
-        db.session.rollback()
-    except SQLAlchemyError:
-        with suppress(SQLAlchemyError):
-            db.session().invalidate()
-
-
-def handle_http_error(exc: HTTPException, message: str | None = None, typed_form=None):
-    """`message`, when given, tells a person more than the exception's own text;
-    `typed_form` holds what they sent, when it could not be saved."""
-    status = exc.code or 500
-    passed_on = ("allow", "retry-after", "www-authenticate")
-    headers = {k: v for k, v in exc.get_headers() if k.lower() in passed_on}
-    if is_api_request():
-        errors = validation_errors(exc)
-        detail = "The request has invalid fields." if errors else exc.description
-        return problem(status, detail, errors=errors, headers=headers)
-    if (error := _settle_user()) is not None:
-        return handle_database_error(error)
-    headers["Vary"] = "HX-Request"
-    template = "errors/error.html"
-    if wants_fragment():
-        # Shown in the page's status region rather than in place of the swapped part.
-        headers |= {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
-        template = "errors/_error.html"
-    page = render_template(template, error=exc, detail=message, typed=typed_form)
-    return page, status, headers
-
-
-def handle_unexpected_error(exc: Exception):
-    end_transaction()
-    if "_login_user" not in g:
-        # Who it is was never found out: not worth asking a database that may be
-        # failing. (A 5xx page shows no account links, so a known user is not reread.)
-        g._login_user = login_manager.anonymous_user()
-    current_app.logger.exception("unhandled error, request id %s", g.get("request_id"))
-    return handle_http_error(InternalServerError(original_exception=exc))
-
-
-def is_outage(exc: Exception) -> bool:
-    """The database refused, dropped or did not answer: a passing state, not a bug.
-    SQLite's other OperationalErrors (no such table, a syntax error) are bugs."""
-    if not isinstance(exc, DATABASE_ERRORS):
+        csrf.protect()  # not yet run when the failure came first
+    except CSRFError:
         return False
-    cause = getattr(exc, "orig", None)
-    if isinstance(cause, sqlite3.Error):
-        return any(words in str(cause).lower() for words in _SQLITE_OUTAGES)
     return True
 
 
-def handle_database_error(exc: SQLAlchemyError):
-    if not is_outage(exc):
-        return handle_unexpected_error(exc)
-    g._login_user = login_manager.anonymous_user()  # who it is cannot be read now
-    end_transaction()
-    cause = getattr(exc, "orig", None) or exc
-    reason = next(iter(str(cause).strip().splitlines()), "")
-    current_app.logger.warning(
-        "database unavailable, request id %s: %s: %s",
-        g.get("request_id"),
-        type(cause).__name__,
-        reason,
-    )
-    unavailable = ServiceUnavailable(
-        description="The database cannot be reached at the moment; "
-        f"try again in {RETRY_AFTER_SECONDS} seconds.",
-        retry_after=RETRY_AFTER_SECONDS,
-    )
-    response = make_response(handle_http_error(unavailable, typed_form=_typed_form()))
-    response.headers["Cache-Control"] = "no-store"  # it may hold what someone wrote
-    return response
-
-
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(HTTPException, handle_http_error)
-    for error in DATABASE_ERRORS:
-        app.register_error_handler(error, handle_database_error)
-    app.register_error_handler(Exception, handle_unexpected_error)
+    for kind in ERROR_TABLE:
+        app.register_error_handler(kind, answer)

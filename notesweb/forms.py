@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 
-from .validation import FieldError
+from .exceptions import FieldError
 
 
 class ServiceForm(FlaskForm):

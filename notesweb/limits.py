@@ -1,5 +1,7 @@
 """Limits on what a note may hold: the form, the API schema and the service use these."""
 
+import re
+
 TITLE_MAX = 200
 BODY_MAX = 50_000
 PAGE_SIZE = 20
@@ -13,3 +15,7 @@ PASSWORD_MIN = 8
 # Long passphrases are welcome; the cap only keeps hashing cheap to refuse.
 PASSWORD_MAX = 1024
 TOKEN_NAME_MAX = 100
+
+# C0 and C1 control characters other than tab, newline and carriage return, and
+# lone surrogates (JSON can carry them; no database can store them).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")

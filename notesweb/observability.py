@@ -13,7 +13,8 @@ from flask import Blueprint, Flask, g, request
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import end_transaction
+from .auth.identity import known_user
+from .database import end_transaction
 from .extensions import db
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
@@ -48,7 +49,7 @@ def _finish_request(response):
 
 def _user_id() -> int | None:
     """Whoever this request was made by, if it got as far as finding out."""
-    user = g.get("api_user") or g.get("_login_user")
+    user = g.get("api_user") or known_user()
     # From the identity map, never from the database, which may be why this request
     # failed (an expired user would be loaded again).
     state = inspect(user, raiseerr=False)

@@ -4,10 +4,10 @@ per token. Keys never hold a secret: tokens are counted by their hash."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
-from flask_login import current_user
 
 from .extensions import limiter
 
@@ -31,25 +31,6 @@ def _address() -> str:
     return _key("address", get_remote_address())
 
 
-def attempted_username() -> str:
-    """The username a sign-in attempt names, read where the view reads it."""
-    if request.blueprint == "api_tokens":
-        credentials = request.authorization
-        name = credentials.username if credentials and credentials.type == "basic" else ""
-    elif request.is_json:
-        body = request.get_json(silent=True)
-        name = body.get("username", "") if isinstance(body, dict) else ""
-    else:
-        name = request.form.get("username", "")
-    if not name and current_user.is_authenticated:
-        name = current_user.username  # a password check on the account page
-    return name.strip().lower() if isinstance(name, str) else ""
-
-
-def _username() -> str:
-    return _key("username", attempted_username())
-
-
 def _token() -> str:
     credentials = request.authorization
     if credentials is not None and credentials.type == "bearer" and credentials.token:
@@ -57,18 +38,26 @@ def _token() -> str:
     return _address()
 
 
-def limit_sign_in(view):
+def limit_sign_in(username_of: Callable[[], str]):
     """Password checks (the login form, Basic credentials for a token, sign-up, account
-    changes) share one count per address and one per username."""
-    for key in (_address, _username):
-        view = limiter.shared_limit(
-            _login_limit,
-            scope="sign-in",
-            key_func=key,
-            methods=["POST"],
-            error_message=SIGN_IN_MESSAGE,
-        )(view)
-    return view
+    changes) share one count per address and one per username. `username_of` reads
+    the username the way the view itself does, so both always mean the same account."""
+
+    def username() -> str:
+        return _key("username", username_of().strip().lower())
+
+    def decorate(view):
+        for key in (_address, username):
+            view = limiter.shared_limit(
+                _login_limit,
+                scope="sign-in",
+                key_func=key,
+                methods=["POST"],
+                error_message=SIGN_IN_MESSAGE,
+            )(view)
+        return view
+
+    return decorate
 
 
 def limit_per_token(blueprint) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
+
+from .auth.identity import known_user
+from .errors import is_api_request
 
 # No inline script or style anywhere, so 'self' is all a page may load.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -33,10 +36,9 @@ def _security_headers(response):
 
 
 def _private(response) -> bool:
-    if request.blueprint == "api" or request.blueprint == "api_tokens":
+    if is_api_request():
         return True
-    signed_in = g.get("_login_user") is not None and g._login_user.is_authenticated
-    return signed_in and response.mimetype == "text/html"
+    return known_user() is not None and response.mimetype == "text/html"
 
 
 def register_security(app: Flask) -> None:

@@ -50,7 +50,7 @@ def test_sign_up_refusals_say_why_beside_the_field(
 
 def test_usernames_are_unique_without_regard_to_case(app, user):
     from notesweb.auth import service
-    from notesweb.validation import ValidationError
+    from notesweb.exceptions import ValidationError
 
     with app.app_context(), pytest.raises(ValidationError):
         service.create_user("Alice", "another long passphrase")

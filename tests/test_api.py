@@ -136,7 +136,7 @@ def test_every_invalid_field_is_reported(client):
 def test_invalid_patch_changes_nothing(client, make_notes):
     (note_id,) = make_notes(1)
     errors = field_errors(client.patch(f"/api/notes/{note_id}", json={"title": "", "colour": 1}))
-    assert set(errors) == {"colour"}
+    assert set(errors) == {"colour", "title"}
     errors = field_errors(client.patch(f"/api/notes/{note_id}", json={"title": " "}))
     assert set(errors) == {"title"}
     assert client.get(f"/api/notes/{note_id}").get_json()["title"] == "Note 0"
@@ -156,17 +156,16 @@ def test_deeply_nested_json_is_400(client):
 
 
 def test_a_write_that_races_a_delete_is_404(app, user, make_notes, other_writer):
-    from werkzeug.exceptions import NotFound
-
+    from notesweb.exceptions import NoteNotFound
     from notesweb.extensions import db
     from notesweb.notes import service
 
     (note_id,) = make_notes(1)
     with app.app_context():
-        note = service.get_note_or_404(db.session.merge(user), note_id)
+        note = service.get_note(db.session.merge(user), note_id)
         with other_writer.begin() as connection:
             connection.exec_driver_sql("DELETE FROM notes")
-        with pytest.raises(NotFound):
+        with pytest.raises(NoteNotFound):
             service.update_note(note, body="too late")
 
 
@@ -176,7 +175,7 @@ def test_concurrent_writers_without_if_match_get_409(app, user, client, make_not
 
     (note_id,) = make_notes(1)
     with app.app_context():
-        note = service.get_note_or_404(db.session.merge(user), note_id)
+        note = service.get_note(db.session.merge(user), note_id)
         with other_writer.begin() as connection:
             connection.exec_driver_sql("UPDATE notes SET version = 2, body = 'theirs'")
         with pytest.raises(service.VersionConflict):

@@ -8,7 +8,7 @@ import pytest
 
 from notesweb.limits import BODY_MAX, PAGE_SIZE, TITLE_MAX
 
-from .html import soup, textarea_value
+from .html import form_fields, soup, textarea_value
 
 
 def create(browser, title: str, body: str = ""):
@@ -248,22 +248,36 @@ def test_posts_without_a_csrf_token_are_refused(client, make_notes, url, data):
     assert soup(client.get("/notes/1")).select_one("article h1").get_text() == "Note 0"
 
 
-def test_an_expired_session_on_a_deleted_note_keeps_the_text(client, make_notes):
-    response = client.post("/notes/999/edit", data={"title": "Gone", "body": "still mine"})
-    assert response.status_code == 404
-    form = soup(response).select_one("#note-form")
-    assert textarea_value(form.select_one("#body")) == "still mine"
-    assert form["action"] == "/notes/new"
-
-
 def test_an_expired_session_keeps_the_typed_note(client):
     response = client.post("/notes/new", data={"title": "Long essay", "body": "hours of work"})
     assert response.status_code == 400
-    form = soup(response).select_one("#note-form")
+    page = soup(response)
+    assert "session expired" in page.select_one(".error-page").get_text()
+    form = page.select_one("form#typed-text")
+    assert form["action"] == "/notes/new"
     assert form.select_one("#title")["value"] == "Long essay"
     assert textarea_value(form.select_one("#body")) == "hours of work"
-    assert "session expired" in form.select_one("#form-errors").get_text()
     assert form.select_one("input[name=csrf_token]")["value"]
+
+
+def test_an_expired_session_on_a_deleted_note_keeps_the_text(client, make_notes):
+    """The text comes back; sent again, the edit of a note deleted meanwhile becomes
+    an offer to create it as a new note, the text still there."""
+    (note_id,) = make_notes(1)
+    url = f"/notes/{note_id}/edit"
+    response = client.post(url, data={"title": "Gone", "body": "still mine", "version": "1"})
+    assert response.status_code == 400
+    form = soup(response).select_one("form#typed-text")
+    assert form["action"] == url
+    client.post(
+        f"/notes/{note_id}/delete",
+        data={"csrf_token": form_fields(form)["csrf_token"], "confirmed": "yes"},
+    )
+    again = client.post(url, data=form_fields(form))
+    assert again.status_code == 404
+    orphan = soup(again).select_one("#note-form")
+    assert textarea_value(orphan.select_one("#body")) == "still mine"
+    assert orphan["action"] == "/notes/new"
 
 
 def test_a_note_over_the_request_size_limit_gets_a_413_page(client):

@@ -7,11 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text
-from werkzeug.exceptions import NotFound
 
+from notesweb.exceptions import NoteNotFound
 from notesweb.extensions import db
-
-NOTE_NOT_FOUND = NotFound  # the service's not-found exception
 
 
 def stored(app, note_id: int):
@@ -110,10 +108,10 @@ def test_a_delete_that_races_another_delete_is_not_found(app, user, make_notes, 
 
     doomed, kept = make_notes(2)
     with app.app_context():
-        note = service.get_note_or_404(db.session.merge(user), doomed)
+        note = service.get_note(db.session.merge(user), doomed)
         with other_writer.begin() as connection:
             connection.execute(text("DELETE FROM notes WHERE id = :id"), {"id": doomed})
-        with pytest.raises(NOTE_NOT_FOUND):
+        with pytest.raises(NoteNotFound):
             service.delete_note(note)
     with app.app_context():
         assert list(db.session.scalars(select(Note.id))) == [kept]

@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
 from ..errors import API_PREFIX
 from ..extensions import csrf
-from ..problems import PROBLEM_JSON
-from .schemas import Problem
 
 
 class NotesApi(Api):
-    """flask-smorest, with problem+json as every documented error."""
-
-    ERROR_SCHEMA = Problem
+    # Errors are documented per operation, as problem+json (ApiBlueprint.documents),
+    # not as flask-smorest's default JSON error.
     DEFAULT_ERROR_RESPONSE_NAME = None
-
-    def _register_responses(self):
-        for status in HTTPStatus:
-            if status >= 400:
-                self.spec.components.response(
-                    status.name,
-                    {
-                        "description": status.phrase,
-                        "content": {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}},
-                    },
-                    lazy=True,
-                )
-
-    def _register_error_handlers(self):
-        """errors.py handles every error, the API's included."""
 
 
 api = NotesApi()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from http import HTTPStatus
 
 from flask import abort, request
@@ -12,8 +11,9 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
 
 from ..errors import API_PREFIX
-from ..problems import problem
-from ..validation import ValidationError
+from ..exceptions import FieldError, ValidationError
+from ..problems import PROBLEM_JSON
+from .schemas import Problem
 
 
 class RequestJSONParser(FlaskParser):
@@ -23,13 +23,36 @@ class RequestJSONParser(FlaskParser):
     def _raw_load_json(self, req):
         return req.get_json() if is_json_request(req) else core.missing
 
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        """Every problem of the request, shape and rules together, as the app's own
+        ValidationError (webargs' documented hook; the error table answers it)."""
+        raise ValidationError(field_errors(error.messages))
+
+
+def field_errors(messages) -> list[FieldError]:
+    """webargs gives {location: {field: [message, ...]}}, nested for nested fields."""
+    errors = []
+    for location, fields in messages.items():
+        if not isinstance(fields, dict):
+            fields = {location: fields}
+        for name, field_messages in fields.items():
+            errors.extend(FieldError(str(name), m) for m in _flatten(field_messages))
+    return errors
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, dict):
+        return [m for value in messages.values() for m in _flatten(value)]
+    return [m for value in messages for m in _flatten(value)]
+
 
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = RequestJSONParser()
 
     def __init__(self, name: str, import_name: str, *, description: str):
         super().__init__(name, import_name, url_prefix=API_PREFIX, description=description)
-        self.register_error_handler(ValidationError, invalid_fields)
 
     def documents(self, *statuses: int):
         """Document the error responses that an operation can give. Every operation
@@ -37,7 +60,12 @@ class ApiBlueprint(Blueprint):
 
         def decorator(func):
             for status in (*statuses, 503):
-                func = self.alt_response(status, response=HTTPStatus(status).name)(func)
+                func = self.alt_response(
+                    status,
+                    schema=Problem,
+                    content_type=PROBLEM_JSON,
+                    description=HTTPStatus(status).phrase,
+                )(func)
             return func
 
         return decorator
@@ -57,8 +85,3 @@ def require_json_object(optional: bool = False) -> None:
         abort(400, description="The body is not valid JSON.")
     if not isinstance(data, dict):
         abort(400, description="The body must be a JSON object.")
-
-
-def invalid_fields(exc: ValidationError):
-    errors = [asdict(error) for error in exc.errors]
-    return problem(422, "The request has invalid fields.", errors=errors)

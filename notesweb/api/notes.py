@@ -6,9 +6,8 @@ from flask import request, url_for
 from flask.views import MethodView
 from marshmallow import RAISE
 
+from ..exceptions import VersionConflict
 from ..notes import service
-from ..pagination import CursorError
-from ..problems import problem
 from ..rate_limits import limit_per_token
 from . import schemas
 from .auth import api_user, require_bearer_token
@@ -29,14 +28,6 @@ IF_MATCH = {
 ETAG = {"ETag": {"description": "The note's version, quoted.", "schema": {"type": "string"}}}
 
 
-@blp.errorhandler(service.VersionConflict)
-def version_conflict(exc: service.VersionConflict):
-    detail = f"The note is at version {exc.current.version}; fetch it and try again."
-    # 412 answers a failed If-Match; without one, another writer simply got there first.
-    status = 412 if request.if_match else 409
-    return problem(status, detail, headers={"ETag": _etag(exc.current)})
-
-
 def _etag(note) -> str:
     return f'"{note.version}"'
 
@@ -54,11 +45,7 @@ class Notes(MethodView):
         """List notes, newest first (by last change)."""
         limit = query["limit"]
         if query["cursor"] is not None:
-            try:
-                cursor = service.decode_cursor(query["cursor"])
-            except CursorError as exc:
-                raise service.ValidationError([service.FieldError("cursor", str(exc))]) from None
-            page, offset = service.list_notes(api_user(), cursor, limit), None
+            page, offset = service.list_notes(api_user(), query["cursor"], limit), None
         else:
             offset = query["offset"] or 0
             page = service.list_notes_by_offset(api_user(), offset, limit)
@@ -85,7 +72,7 @@ class NoteItem(MethodView):
     @blp.documents(401, 429, 404)
     def get(self, note_id: int):
         """One note."""
-        return _note_response(service.get_note_or_404(api_user(), note_id))
+        return _note_response(service.get_note(api_user(), note_id))
 
     @blp.arguments(schemas.NotePatch)
     @blp.response(200, schemas.Note, headers=ETAG)
@@ -93,7 +80,7 @@ class NoteItem(MethodView):
     @blp.documents(400, 401, 429, 404, 409, 412, 413, 415, 422)
     def patch(self, changes, note_id: int):
         """Change a note's title, body or both."""
-        note = service.get_note_or_404(api_user(), note_id)
+        note = service.get_note(api_user(), note_id)
         note = service.update_note(note, **changes, expected_version=_expected_version(note))
         return _note_response(note)
 
@@ -101,7 +88,7 @@ class NoteItem(MethodView):
     @blp.documents(401, 429, 404)
     def delete(self, note_id: int):
         """Delete a note; its id is never used again."""
-        service.delete_note(service.get_note_or_404(api_user(), note_id))
+        service.delete_note(service.get_note(api_user(), note_id))
 
 
 def _expected_version(note) -> int | None:
@@ -109,5 +96,5 @@ def _expected_version(note) -> int | None:
     if not if_match or if_match.star_tag:
         return None
     if not if_match.contains(str(note.version)):
-        raise service.VersionConflict(note)
+        raise VersionConflict(note)
     return note.version

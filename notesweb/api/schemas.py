@@ -1,7 +1,7 @@
 """Marshmallow schemas: they validate API requests and generate the OpenAPI document.
 
-Shapes and types are checked here; what a title or body may contain is decided by
-the notes service, and documented here with the same limits.
+Shapes and types are checked here, and the notes service's own rules run on each
+field in the same pass, so one 422 lists every problem of a request.
 """
 
 from __future__ import annotations
@@ -17,10 +17,14 @@ from ..limits import (
     TITLE_MAX,
     TOKEN_NAME_MAX,
 )
+from ..notes.service import clean_body, clean_title, decode_cursor
+from ..pagination import CursorError
 
 # What the service accepts, as JSON Schema patterns: a title is trimmed of spaces,
 # tabs and line breaks at its ends and must then be one line of 1 to TITLE_MAX
-# characters; neither field may hold other control characters.
+# characters; neither field may hold other control characters. (Nor a lone
+# surrogate, which is no Unicode character: I-JSON forbids it, and a pattern
+# cannot name it portably, so the service refuses it without the document saying.)
 _NOT_CONTROL = r"[^\x00-\x1f\x7f-\x9f]"
 _VISIBLE_EDGE = r"[^ \t\n\r\x00-\x1f\x7f-\x9f]"
 TITLE_PATTERN = (
@@ -42,19 +46,42 @@ BODY_DOC = {
 }
 
 
+def service_rule(clean):
+    """A field validator that asks the service's own rule (`clean` returns the cleaned
+    value and the problem, if any)."""
+
+    def check(value: str) -> None:
+        _value, problem = clean(value)
+        if problem:
+            raise ma.ValidationError(problem)
+
+    return check
+
+
+class NotesCursor(fields.String):
+    """A page cursor, read into the service's Cursor; a bad one is a field problem
+    like any other, reported with the rest."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return decode_cursor(super()._deserialize(value, attr, data, **kwargs))
+        except CursorError as exc:
+            raise ma.ValidationError(str(exc)) from None
+
+
 class StrictSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
 
 class NoteCreate(StrictSchema):
-    title = fields.String(required=True, metadata=TITLE_DOC)
-    body = fields.String(load_default="", metadata=BODY_DOC)
+    title = fields.String(required=True, validate=service_rule(clean_title), metadata=TITLE_DOC)
+    body = fields.String(load_default="", validate=service_rule(clean_body), metadata=BODY_DOC)
 
 
 class NotePatch(StrictSchema):
-    title = fields.String(metadata=TITLE_DOC)
-    body = fields.String(metadata=BODY_DOC)
+    title = fields.String(validate=service_rule(clean_title), metadata=TITLE_DOC)
+    body = fields.String(validate=service_rule(clean_body), metadata=BODY_DOC)
 
 
 class Note(ma.Schema):
@@ -77,7 +104,7 @@ class NoteListQuery(StrictSchema):
         validate=validate.Range(0, API_OFFSET_MAX),
         metadata={"description": "Skip this many notes (default 0). Not with `cursor`."},
     )
-    cursor = fields.String(
+    cursor = NotesCursor(
         load_default=None,
         metadata={"description": "`next_cursor` of the previous page. Not with `offset`."},
     )

@@ -23,9 +23,21 @@ def optional_json_object():
 BASIC_CHALLENGE = WWWAuthenticate("basic", {"realm": "notesweb"})
 
 
+def basic_credentials() -> tuple[str, str] | None:
+    credentials = request.authorization
+    if credentials is None or credentials.type != "basic":
+        return None
+    return credentials.username or "", credentials.password or ""
+
+
+def basic_username() -> str:
+    """The username a token request names, as the view and its rate limit read it."""
+    return (basic_credentials() or ("", ""))[0]
+
+
 @blp.route("/tokens")
 class Tokens(MethodView):
-    decorators = [limit_sign_in]
+    decorators = [limit_sign_in(basic_username)]
 
     @blp.arguments(schemas.TokenCreate, required=False)
     @blp.response(201, schemas.TokenCreated)
@@ -33,10 +45,8 @@ class Tokens(MethodView):
     @blp.documents(400, 401, 413, 415, 422, 429)
     def post(self, data):
         """Create a token with HTTP Basic credentials (username and password)."""
-        credentials = request.authorization
-        user = None
-        if credentials is not None and credentials.type == "basic":
-            user = auth_service.authenticate(credentials.username or "", credentials.password or "")
+        credentials = basic_credentials()
+        user = auth_service.authenticate(*credentials) if credentials else None
         if user is None:
             abort(
                 401,

@@ -10,26 +10,28 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+from ..exceptions import FieldError, TokenNotFound, ValidationError
 from ..extensions import db
-from ..limits import ID_MAX, PASSWORD_MAX, PASSWORD_MIN, TOKEN_NAME_MAX, USERNAME_MAX
+from ..limits import (
+    CONTROL_CHARACTERS,
+    ID_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    TOKEN_NAME_MAX,
+    USERNAME_MAX,
+)
 from ..models import ApiToken, LoginSession, User, utcnow
-from ..validation import CONTROL_CHARACTERS, FieldError, ValidationError
+from .passwords import hash_password, password_matches
 
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 TOKEN_PREFIX = "nw_"
 # A hash to check against when the username is unknown, so that the answer takes
 # as long as for a known one and does not reveal which usernames exist.
-_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+_DUMMY_HASH = hash_password("not a real password")
 # Writing last_used_at on every request would make every read a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-
-
-def hash_password(password: str) -> str:
-    # scrypt: memory-hard, and in the standard library through Werkzeug.
-    return generate_password_hash(password, method="scrypt")
 
 
 # ASCII only: no look-alike names (Cyrillic "а" for "a"), and case folding never
@@ -98,9 +100,9 @@ def create_user(username: str, password: str) -> User:
 def authenticate(username: str, password: str) -> User | None:
     user = find_user(username) if username else None
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        password_matches(_DUMMY_HASH, password)
         return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return user if password_matches(user.password_hash, password) else None
 
 
 def set_password(user: User, password: str, field: str = "password") -> None:
@@ -113,7 +115,7 @@ def set_password(user: User, password: str, field: str = "password") -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current):
+    if not password_matches(user.password_hash, current):
         raise ValidationError([FieldError("current_password", "This is not your password.")])
     set_password(user, new, field="new_password")
 
@@ -196,14 +198,16 @@ def user_tokens(user: User) -> list[ApiToken]:
     )
 
 
-def revoke_token(user: User, token_id: int) -> bool:
+def revoke_token(user: User, token_id: int) -> None:
+    """Revokes one of `user`'s tokens; someone else's is TokenNotFound, like a missing one."""
     if not 0 < token_id <= ID_MAX:
-        return False
+        raise TokenNotFound(token_id)
     result = db.session.execute(
         delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
     )
     db.session.commit()
-    return result.rowcount > 0
+    if result.rowcount == 0:
+        raise TokenNotFound(token_id)
 
 
 def revoke_token_secret(secret: str) -> None:

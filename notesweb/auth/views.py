@@ -17,24 +17,16 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..exceptions import ValidationError
 from ..extensions import login_manager
 from ..htmx import wants_fragment
 from ..limits import PASSWORD_MIN
 from ..notes.service import count_notes
 from ..rate_limits import limit_sign_in
-from ..validation import ValidationError
 from . import service
 from .forms import DeleteAccountForm, LoginForm, PasswordChangeForm, SignupForm, TokenForm
 
 bp = Blueprint("auth", __name__)
-
-
-@login_manager.user_loader
-def load_user(secret: str):
-    user = service.user_for_login_session(secret)
-    if user is not None:
-        user.login_secret = secret
-    return user
 
 
 @login_manager.unauthorized_handler
@@ -58,6 +50,17 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def form_username() -> str:
+    """The username a sign-in or sign-up form names, as the view and its rate limit read it."""
+    return request.form.get("username", "")
+
+
+def signed_in_username() -> str:
+    """On the account pages a password check is about the signed-in account, whatever
+    else the request sends."""
+    return current_user.username
+
+
 def sign_in(user) -> None:
     # A fresh session at every sign-in: nothing set before it carries over.
     session.clear()
@@ -66,14 +69,14 @@ def sign_in(user) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limit_sign_in
+@limit_sign_in(form_username)
 def signup():
     if not current_app.config["REGISTRATION_OPEN"]:
         abort(404, description="Sign-up is closed on this site.")
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = service.create_user(form.typed("username"), form.typed("password"))
+            user = service.create_user(form_username(), form.typed("password"))
         except ValidationError as exc:
             form.add_errors(exc.errors)
         else:
@@ -85,11 +88,11 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limit_sign_in
+@limit_sign_in(form_username)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = service.authenticate(form.typed("username"), form.typed("password"))
+        user = service.authenticate(form_username(), form.typed("password"))
         if user is not None:
             sign_in(user)
             return redirect(safe_next(form.next.data) or url_for("notes.index"), 303)
@@ -138,7 +141,7 @@ def render_account(
 
 @bp.post("/account/password")
 @login_required
-@limit_sign_in
+@limit_sign_in(signed_in_username)
 def change_password():
     form = PasswordChangeForm()
     try:
@@ -156,11 +159,11 @@ def change_password():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
-@limit_sign_in
+@limit_sign_in(signed_in_username)
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        if service.authenticate(current_user.username, form.typed("password")) is not None:
+        if service.authenticate(signed_in_username(), form.typed("password")) is not None:
             service.delete_user(current_user)
             logout_user()
             session.clear()
@@ -197,8 +200,7 @@ def create_token():
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    if not service.revoke_token(current_user, token_id):
-        abort(404)
+    service.revoke_token(current_user, token_id)
     if wants_fragment():
         return ""
     flash("Token revoked.", "success")

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import re
 
-from flask import abort
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..exceptions import FieldError, NoteNotFound, ValidationError, VersionConflict
 from ..extensions import db
-from ..limits import BODY_MAX, ID_MAX, TITLE_MAX
+from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, TITLE_MAX
 from ..models import Note, User, utcnow
 from ..pagination import Cursor, Keyset, Page, count, keyset_page, offset_page
-from ..validation import CONTROL_CHARACTERS, FieldError, ValidationError
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
 
 # What is trimmed from a title's ends, and what may not stand inside it.
 _TRIMMED = " \t\n\r"
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
-
-
-class VersionConflict(Exception):
-    """The note changed since the version the writer started from."""
-
-    def __init__(self, current: Note):
-        super().__init__(f"note {current.id} is at version {current.version}")
-        self.current = current
 
 
 def clean_title(raw: str) -> tuple[str, str | None]:
@@ -70,13 +61,14 @@ def notes_query(owner: User):
     return select(Note).where(Note.owner_id == owner.id)
 
 
-def get_note_or_404(owner: User, note_id: int) -> Note:
-    """The one lookup: a note that does not exist or is not yours is a 404."""
+def get_note(owner: User, note_id: int) -> Note:
+    """The one lookup: a note that does not exist and one that is not yours are
+    the same NoteNotFound."""
     note = None
     if 0 < note_id <= ID_MAX:
         note = db.session.scalar(notes_query(owner).where(Note.id == note_id))
     if note is None:
-        abort(404, description=f"There is no note {note_id}.")
+        raise NoteNotFound(note_id)
     return note
 
 
@@ -116,7 +108,7 @@ def update_note(
     except StaleDataError:
         # Another writer changed (or deleted) the note between our read and our write.
         db.session.rollback()
-        raise VersionConflict(get_note_or_404(owner, note_id)) from None
+        raise VersionConflict(get_note(owner, note_id)) from None
     return note
 
 
@@ -126,7 +118,7 @@ def delete_note(note: Note) -> None:
     )
     db.session.commit()
     if result.rowcount == 0:
-        abort(404, description=f"There is no note {note.id}.")
+        raise NoteNotFound(note.id)
 
 
 def count_notes(owner: User) -> int:

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import NotFound
 
-from ..errors import (
-    DATABASE_ERRORS,
-    handle_database_error,
-    handle_http_error,
-    keeps_typed_text,
-)
-from ..extensions import login_manager
+from ..errors import keeps_typed_text
+from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError
@@ -61,7 +54,7 @@ def index():
 
 @bp.get("/<int:note_id>")
 def show(note_id: int):
-    return render_template("notes/show.html", note=service.get_note_or_404(current_user, note_id))
+    return render_template("notes/show.html", note=service.get_note(current_user, note_id))
 
 
 def render_form(form: NoteForm, note=None, status: int = 200, conflict=None):
@@ -88,7 +81,7 @@ def create():
     form = NoteForm()
     try:
         note = service.create_note(current_user, form.typed("title"), form.typed("body"))
-    except service.ValidationError as exc:
+    except ValidationError as exc:
         form.add_errors(exc.errors)
         return render_form(form, status=422)
     flash("Note created.", "success")
@@ -97,7 +90,7 @@ def create():
 
 @bp.get("/<int:note_id>/edit")
 def edit(note_id: int):
-    note = service.get_note_or_404(current_user, note_id)
+    note = service.get_note(current_user, note_id)
     return render_form(NoteForm(obj=note), note=note)
 
 
@@ -106,19 +99,19 @@ def edit(note_id: int):
 def update(note_id: int):
     form = NoteForm()
     try:
-        note = service.get_note_or_404(current_user, note_id)
+        note = service.get_note(current_user, note_id)
         service.update_note(
             note,
             title=form.typed("title"),
             body=form.typed("body"),
             expected_version=form.expected_version(),
         )
-    except NotFound:
+    except NoteNotFound:
         return render_orphaned_form(form, DELETED_MEANWHILE)
-    except service.ValidationError as exc:
+    except ValidationError as exc:
         form.add_errors(exc.errors)
         return render_form(form, note=note, status=422)
-    except service.VersionConflict as exc:
+    except VersionConflict as exc:
         # Keep what the person typed; saving again replaces the other change.
         form.version.data = exc.current.version
         return render_form(form, note=exc.current, status=409, conflict=exc.current)
@@ -128,12 +121,12 @@ def update(note_id: int):
 
 @bp.get("/<int:note_id>/delete")
 def confirm_delete(note_id: int):
-    return render_template("notes/delete.html", note=service.get_note_or_404(current_user, note_id))
+    return render_template("notes/delete.html", note=service.get_note(current_user, note_id))
 
 
 @bp.post("/<int:note_id>/delete")
 def delete(note_id: int):
-    note = service.get_note_or_404(current_user, note_id)
+    note = service.get_note(current_user, note_id)
     if request.form.get("confirmed") != "yes":
         # A delete button pressed without JavaScript: ask before anything is lost.
         return render_template("notes/delete.html", note=note)
@@ -147,31 +140,3 @@ def delete(note_id: int):
         )
     flash(message, "success")
     return redirect(url_for("notes.index"), 303)
-
-
-@bp.errorhandler(CSRFError)
-def csrf_failed(exc: CSRFError):
-    """An expired or missing token must not cost the person what they typed."""
-    try:
-        return _form_again(exc)
-    except DATABASE_ERRORS as error:
-        # Raised inside an error handler, it would not be handled again.
-        return handle_database_error(error)
-
-
-def _form_again(exc: CSRFError):
-    message = "Your session expired before this form was sent. Check it and send it again."
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if request.endpoint not in ("notes.create", "notes.update"):
-        return handle_http_error(exc, message)
-    form = NoteForm(formdata=request.form)
-    note_id = (request.view_args or {}).get("note_id")
-    note = None
-    if note_id is not None:
-        try:
-            note = service.get_note_or_404(current_user, note_id)
-        except NotFound:
-            return render_orphaned_form(form, DELETED_MEANWHILE)
-    form.form_errors.append(message)
-    return render_form(form, note=note, status=400)

@@ -1,0 +1,59 @@
+"""Who is signed in: settled once, before a view or an error page runs.
+
+This is the one place that knows how Flask-Login keeps a request's user; everything
+else asks `current_user`, or `known_user()` where the database must not be asked.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import login_manager
+from . import service
+
+# Answered without knowing anyone: static files and the health checks.
+_NOBODY_NEEDED = frozenset({"static", "health.healthz", "health.readyz"})
+
+
+@login_manager.user_loader
+def load_user(secret: str):
+    user = service.user_for_login_session(secret)
+    if user is not None:
+        user.login_secret = secret
+    return user
+
+
+def settle_user() -> None:
+    """before_request: finds out who is signed in. If the database cannot tell, the
+    request goes on as nobody's, and the error is left for the error table."""
+    if request.endpoint in _NOBODY_NEEDED:
+        return
+    try:
+        current_user._get_current_object()
+    except SQLAlchemyError:
+        _settle_as_nobody()
+        raise
+
+
+def settle_unknown_as_nobody() -> None:
+    """Before an error page: a request that failed before its user was settled is
+    shown to nobody, rather than asking a database that may be why it failed."""
+    if "_login_user" not in g:
+        _settle_as_nobody()
+
+
+def _settle_as_nobody() -> None:
+    g._login_user = login_manager.anonymous_user()
+
+
+def known_user():
+    """The signed-in user if already known for this request, else None; never loads."""
+    user = g.get("_login_user")
+    return user if user is not None and user.is_authenticated else None
+
+
+def register_identity(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.before_request(settle_user)

@@ -76,6 +76,18 @@ class Page:
         return [p.get_text(strip=True) for p in self.html.select("#flash p")]
 
 
+def csrf_token(page: TestResponse | Page | Tag) -> str:
+    """The CSRF token in `page` (a response, a Page, a page's soup or one form of it); fails
+    when there is none. One request signs one token, so every form of a page has the same."""
+    if isinstance(page, TestResponse):
+        page = soup(page)
+    elif isinstance(page, Page):
+        page = page.html
+    field = page.select_one("input[type=hidden][name=csrf_token]")
+    assert field is not None and field.get("value"), "no CSRF token"
+    return field["value"]
+
+
 class Browser:
     def __init__(self, client: FlaskClient):
         self.client = client

@@ -3,12 +3,10 @@ a CSRF token. The routes are read from app.url_map, so a new one cannot slip pas
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from .conftest import make_app, sign_in
-from .html import soup
+from .html import csrf_token
 
 # Routes anyone may call; every other route must refuse an anonymous visitor.
 PUBLIC = {
@@ -60,11 +58,6 @@ def url_for_rule(rule, values) -> str:
     return rule.build({k: values.get(k, 1) for k in rule.arguments}, append_unknown=False)[1]
 
 
-def csrf_token_of(client) -> str:
-    body = soup(client.get("/login")).select_one("body")
-    return json.loads(body["data-hx-headers"])["X-CSRFToken"]
-
-
 def test_the_public_routes_are_exactly_the_listed_ones():
     endpoints = {r.values[0].endpoint for r in ROUTES}
     assert PUBLIC <= endpoints  # a renamed public route must be renamed here too
@@ -77,7 +70,7 @@ PRIVATE = [r for r in ROUTES if r.values[0].endpoint not in PUBLIC]
 def test_anonymous_visitors_are_sent_to_sign_in(app, world, rule, method):
     client = app.test_client()
     url = url_for_rule(rule, world["values"])
-    headers = {"X-CSRFToken": csrf_token_of(client)}
+    headers = {"X-CSRFToken": csrf_token(client.get("/login"))}
     response = client.open(url, method=method, headers=headers, json={})
     if rule.rule.startswith("/api/"):
         assert response.status_code == 401
@@ -96,7 +89,7 @@ def test_another_users_things_are_404(app, world, rule, method):
         client, headers = app.test_client(), {"Authorization": f"Bearer {world['bob_token']}"}
     else:
         client = world["bob_browser"]
-        headers = {"X-CSRFToken": csrf_token_of(client)}
+        headers = {"X-CSRFToken": csrf_token(client.get("/login"))}
     response = client.open(url, method=method, headers=headers, json={"title": "Bob's now"})
     assert response.status_code == 404
     still_there = world["values"]["note_id"]

@@ -8,7 +8,7 @@ import pytest
 
 from notesweb.limits import BODY_MAX, PAGE_SIZE, TITLE_MAX
 
-from .html import form_fields, soup, textarea_value
+from .html import csrf_token, form_fields, soup, textarea_value
 
 
 def create(browser, title: str, body: str = ""):
@@ -33,16 +33,14 @@ def test_create_shows_the_note_and_a_flash(browser_client):
 
 
 def test_a_successful_post_answers_303_see_other(client):
-    from .html import soup as parse
-
-    token = parse(client.get("/notes/new")).select_one("input[name=csrf_token]")["value"]
+    token = csrf_token(client.get("/notes/new"))
     response = client.post("/notes/new", data={"csrf_token": token, "title": "PRG"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/notes/1"
 
 
 def test_a_file_sent_as_a_field_is_no_server_error(client):
-    token = soup(client.get("/notes/new")).select_one("input[name=csrf_token]")["value"]
+    token = csrf_token(client.get("/notes/new"))
     response = client.post(
         "/notes/new",
         data={"csrf_token": token, "title": (io.BytesIO(b"x"), "t.txt"), "body": "kept"},
@@ -136,7 +134,7 @@ def test_delete_asks_then_deletes(browser_client):
     assert confirm.status == 200
     assert "Delete “Doomed”?" in confirm.html.select_one("h1").get_text()
     assert browser_client.get(note.url).status == 200
-    assert confirm.html.select_one("#delete-form input[name=csrf_token]")["value"]
+    assert csrf_token(confirm.html.select_one("#delete-form"))
     after = browser_client.submit(confirm, "#delete-form")
     assert after.url == "/notes/"
     assert after.flash_messages() == ["Deleted “Doomed”."]
@@ -158,7 +156,7 @@ def test_every_post_form_carries_a_csrf_token(browser_client, make_notes, url):
     assert forms
     for form in forms:
         assert form["method"] == "post"
-        assert form.select_one("input[type=hidden][name=csrf_token]")["value"]
+        assert csrf_token(form)
 
 
 def test_deleted_ids_are_never_reused(browser_client, make_notes):
@@ -257,7 +255,7 @@ def test_an_expired_session_keeps_the_typed_note(client):
     assert form["action"] == "/notes/new"
     assert form.select_one("#title")["value"] == "Long essay"
     assert textarea_value(form.select_one("#body")) == "hours of work"
-    assert form.select_one("input[name=csrf_token]")["value"]
+    assert csrf_token(form)
 
 
 def test_an_expired_session_on_a_deleted_note_keeps_the_text(client, make_notes):
@@ -271,7 +269,7 @@ def test_an_expired_session_on_a_deleted_note_keeps_the_text(client, make_notes)
     assert form["action"] == url
     client.post(
         f"/notes/{note_id}/delete",
-        data={"csrf_token": form_fields(form)["csrf_token"], "confirmed": "yes"},
+        data={"csrf_token": csrf_token(form), "confirmed": "yes"},
     )
     again = client.post(url, data=form_fields(form))
     assert again.status_code == 404

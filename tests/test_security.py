@@ -124,12 +124,10 @@ def test_signed_in_pages_and_the_api_are_never_cached(client, api_client, anon_c
 
 
 def test_signing_out_clears_what_the_browser_kept(client):
-    from .html import Browser
+    from .html import Browser, csrf_token
 
-    browser = Browser(client)
-    page = browser.get("/notes/")
-    form = page.html.select_one("form.logout")
-    token = form.select_one("input[name=csrf_token]")["value"]
+    page = Browser(client).get("/notes/")
+    token = csrf_token(page.html.select_one("form.logout"))
     response = client.post("/logout", data={"csrf_token": token})
     assert response.status_code == 303
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from notesweb.extensions import db
 
 from .conftest import PASSWORD
-from .html import Browser
+from .html import Browser, csrf_token
 
 
 def basic(username: str, password: str) -> dict[str, str]:
@@ -171,7 +171,7 @@ def test_token_names_are_one_short_line(client, name):
 
 
 def test_revoking_an_impossible_token_id_is_404(client):
-    token = Browser(client).get("/account").html.select_one("input[name=csrf_token]")["value"]
+    token = csrf_token(client.get("/account"))
     response = client.post(
         "/account/tokens/99999999999999999999999/revoke", data={"csrf_token": token}
     )

@@ -11,7 +11,7 @@ import pytest
 from notesweb.problems import PROBLEM_JSON
 
 from .conftest import make_app
-from .html import Browser, form_fields, html_problems, soup
+from .html import csrf_token, form_fields, html_problems, soup
 from .servers import free_port
 
 TYPED = {"title": "Written while the database was away", "body": "Line one\nLine two"}
@@ -24,15 +24,11 @@ def unreachable():
     return app
 
 
-def csrf_token(client) -> str:
-    return Browser(client).get("/login").html.select_one("input[name=csrf_token]")["value"]
-
-
 @pytest.fixture
 def signed_in(unreachable):
     """A browser whose session names a sign-in that can no longer be looked up."""
     client = unreachable.test_client()
-    token = csrf_token(client)
+    token = csrf_token(client.get("/login"))
     with client.session_transaction() as session:
         session["_user_id"] = "a sign-in made before the database went away"
     return client, token
@@ -104,9 +100,9 @@ def test_signed_in_pages_answer_503_in_the_site_layout(signed_in, path):
 def test_signing_in_answers_503_and_never_echoes_the_password(unreachable):
     client = unreachable.test_client()
     password = "a distinctive passphrase 7f3a"
+    token = csrf_token(client.get("/login"))
     response = client.post(
-        "/login",
-        data={"csrf_token": csrf_token(client), "username": "alice", "password": password},
+        "/login", data={"csrf_token": token, "username": "alice", "password": password}
     )
     assert_unavailable_page(response)
     assert password not in response.get_data(as_text=True)

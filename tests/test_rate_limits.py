@@ -13,7 +13,7 @@ import pytest
 from flask_migrate import upgrade
 
 from .conftest import PASSWORD, make_app
-from .html import Browser
+from .html import Browser, form_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -164,6 +164,24 @@ def test_a_basic_header_on_the_login_form_does_not_dodge_the_username_count(limi
     last = limited_app.test_client()
     last.environ_base["REMOTE_ADDR"] = "10.1.0.99"
     assert attempt(last, "alice", PASSWORD).status_code == 429
+
+
+def test_a_decoy_username_on_the_account_pages_counts_for_the_signed_in_account(limited_app):
+    """A password check on the account page is about the signed-in account, whatever
+    `username` the request adds: guesses cannot be moved to another count."""
+    client = limited_app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "10.5.0.1"
+    assert attempt(client, "alice", PASSWORD).status_code == 303  # alice's first attempt
+    for n in range(4):
+        client.environ_base["REMOTE_ADDR"] = f"10.5.1.{n}"
+        form = form_fields(Browser(client).get("/account").html.select_one("#password-form"))
+        data = form | {"current_password": "a guess", "new_password": "x" * 20}
+        response = client.post("/account/password", data=data | {"username": f"decoy{n}"})
+        assert response.status_code == 422
+    elsewhere = limited_app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.5.2.1"
+    assert attempt(elsewhere, "alice", PASSWORD).status_code == 429
+    assert attempt(elsewhere, "decoy0", PASSWORD).status_code == 401
 
 
 def test_the_login_form_and_token_creation_share_one_count(limited_app):

@@ -64,7 +64,7 @@ def _http_error(exc: HTTPException) -> Failure:
 def _csrf_error(_exc: CSRFError) -> Failure:
     return Failure(
         400,
-        "Your session expired before this form was sent. Check it and send it again.",
+        "Your session expired before this form was sent, so nothing was done.",
         hands_back_text=True,
         stale_form=True,
     )
@@ -135,13 +135,14 @@ def as_problem(failure: Failure):
 
 def as_fragment(failure: Failure, typed_form=None):
     """The message, in the page's status region; the rest of the page stays as it is
-    (the form as typed) unless that form can no longer be sent."""
-    headers = failure.headers | {"Vary": "HX-Request", "HX-Reswap": "innerHTML"}
+    (the form as typed) unless that form can no longer be sent, which is then
+    replaced by the text handed back. The swap's own hx-select does not apply."""
+    headers = failure.headers | {"Vary": "HX-Request", "HX-Reselect": "unset"}
     if failure.stale_form and typed_form is not None:
         body = render_template("errors/_section.html", failure=failure, typed=typed_form)
-        return body, failure.status, headers | {"HX-Retarget": "main"}
+        return body, failure.status, headers | {"HX-Retarget": "this", "HX-Reswap": "outerHTML"}
     body = render_template("errors/_error.html", failure=failure)
-    return body, failure.status, headers | {"HX-Retarget": "#flash"}
+    return body, failure.status, headers | {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
 
 
 def as_page(failure: Failure, typed_form=None):
@@ -156,8 +157,7 @@ def answer(exc: Exception):
     if is_api_request():
         return as_problem(failure)
     identity.settle_unknown_as_nobody()
-    if isinstance(exc, CSRFError) and not current_user.is_authenticated and _typed_form_class():
-        # The session ended (or never was): signing in comes first.
+    if isinstance(exc, CSRFError) and identity.session_ended():
         return login_manager.unauthorized()
     typed_form = _typed_form(exc) if failure.hands_back_text else None
     if wants_fragment():

@@ -19,3 +19,7 @@ TOKEN_NAME_MAX = 100
 # C0 and C1 control characters other than tab, newline and carriage return, and
 # lone surrogates (JSON can carry them; no database can store them).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# What is trimmed from a one-line field's ends (a title, a token's name), and what
+# may not stand inside it.
+TRIMMED = " \t\n\r"
+LINE_BREAKS = re.compile(r"[\t\n\r]")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
+from .auth.service import username_key
 from .extensions import limiter
 
 SIGN_IN_MESSAGE = "Too many sign-in attempts. Wait a minute, then try again."
@@ -44,7 +45,7 @@ def limit_sign_in(username_of: Callable[[], str]):
     the username the way the view itself does, so both always mean the same account."""
 
     def username() -> str:
-        return _key("username", username_of().strip().lower())
+        return _key("username", username_key(username_of()))
 
     def decorate(view):
         for key in (_address, username):

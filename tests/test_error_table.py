@@ -53,7 +53,7 @@ HTMX = {"HX-Request": "true"}
         ("GET", "/notes/999", {"headers": HTMX}, 404, "fragment"),
         ("DELETE", "/notes/", {}, 405, "page"),
         ("POST", "/notes/new", {"data": {"title": "no token"}}, 400, "page"),
-        ("POST", "/notes/new", {"data": {"title": "no token"}, "headers": HTMX}, 400, "main"),
+        ("POST", "/notes/new", {"data": {"title": "no token"}, "headers": HTMX}, 400, "form"),
         ("GET", "/notes/", {}, 500, "page"),
         ("POST", "/account/tokens/999/revoke", {"headers": {"X-CSRFToken": None}}, 404, "page"),
     ],
@@ -77,7 +77,8 @@ def test_a_signed_in_error_answer_reads_no_database(
         assert response.headers["HX-Retarget"] == "#flash"
         assert page.select_one("[role=alert]")["data-status"] == str(status)
     else:  # the form on the page is stale: the text comes back in its place
-        assert response.headers["HX-Retarget"] == "main"
+        assert response.headers["HX-Retarget"] == "this"
+        assert response.headers["HX-Reswap"] == "outerHTML"
         assert page.select_one("form#typed-text #title")["value"] == "no token"
 
 
@@ -142,3 +143,27 @@ def test_the_service_does_not_know_it_is_behind_http():
         ]
         assert not any((m or "").startswith("werkzeug") for m in imported), path.name
         assert "abort" not in names, path.name
+
+
+@pytest.mark.parametrize("url", ["/notes/new", "/notes/1/delete", "/logout", "/account/tokens"])
+def test_a_form_sent_after_the_session_ended_leads_to_sign_in(anon_client, url):
+    response = anon_client.post(url, data={"title": "x", "confirmed": "yes"})
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/login?next=")
+    swapped = anon_client.post(url, data={"title": "x"}, headers=HTMX)
+    assert swapped.headers["HX-Redirect"].startswith("/login?next=")
+
+
+def test_a_sign_in_form_sent_with_a_stale_token_says_so(anon_client):
+    response = anon_client.post("/login", data={"username": "alice", "password": "x"})
+    assert response.status_code == 400
+    assert "session expired" in soup(response).select_one(".error-page").get_text()
+    assert soup(response).select_one("form#typed-text") is None
+
+
+def test_an_error_fragment_is_not_filtered_by_the_swaps_own_select(client):
+    """ "Load more" selects rows out of its answer; an error must still show whole."""
+    response = client.get("/notes/?cursor=x", headers=HTMX)
+    assert response.headers.get("HX-Reselect") in (None, "unset")
+    missing = client.get("/notes/999", headers=HTMX)
+    assert missing.headers["HX-Reselect"] == "unset"

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from notesweb.limits import BODY_MAX, TITLE_MAX
+from notesweb.auth.service import clean_token_name
+from notesweb.limits import BODY_MAX, TITLE_MAX, TOKEN_NAME_MAX
 from notesweb.notes.service import clean_body, clean_title
 
 PROBLEM = "application/problem+json"
@@ -42,6 +43,25 @@ def test_a_bad_cursor_is_reported_with_the_other_query_problems(api_client):
     assert problem_fields(response) == {"cursor", "limt", "limit"}
 
 
+def test_paging_two_ways_is_reported_with_the_other_query_problems(api_client, make_notes):
+    make_notes(3)
+    cursor = api_client.get("/api/notes?limit=1").json["next_cursor"]
+    response = api_client.get(f"/api/notes?cursor={cursor}&offset=1&limit=0")
+    assert problem_fields(response) == {"cursor", "limit"}
+
+
+def test_a_token_request_hears_of_every_problem(app, anon_client, user):
+    import base64
+
+    from .conftest import PASSWORD
+
+    basic = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
+    response = anon_client.post(
+        "/api/tokens", json={"name": "a\nb", "x": 1}, headers={"Authorization": f"Basic {basic}"}
+    )
+    assert problem_fields(response) == {"name", "x"}
+
+
 def test_a_form_shows_every_problem_beside_its_field(browser_client):
     page = browser_client.get("/notes/new")
     answer = browser_client.submit(page, "#note-form", title="  ", body="x" * (BODY_MAX + 1))
@@ -71,7 +91,7 @@ def documented(request) -> dict:
 
     app = make_app("sqlite://")
     schemas = app.test_client().get("/api/openapi.json").json["components"]["schemas"]
-    return schemas["NoteCreate"]["properties"]
+    return schemas["NoteCreate"]["properties"] | schemas["TokenCreate"]["properties"]
 
 
 def accepted_by(field_doc: dict, text: str) -> bool:
@@ -126,6 +146,26 @@ bodies = st.one_of(
 def test_the_body_pattern_accepts_exactly_what_the_service_accepts(documented, body):
     _value, problem = clean_body(body)
     assert accepted_by(documented["body"], body) == (problem is None), repr(body[:40])
+
+
+token_names = st.one_of(
+    st.text(characters, max_size=12),
+    st.builds(
+        padded,
+        st.sampled_from(["a", "字", "\xa0"]),
+        st.text(st.sampled_from(" \t\n\r\xa0"), max_size=3),
+        st.integers(TOKEN_NAME_MAX - 3, TOKEN_NAME_MAX + 1),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=token_names)
+@example(name="laptop\n")
+@example(name="")
+def test_the_token_name_pattern_accepts_exactly_what_the_service_accepts(documented, name):
+    _value, problem = clean_token_name(name)
+    assert accepted_by(documented["name"], name) == (problem is None), repr(name)
 
 
 def test_the_documented_limits_are_what_a_client_reads(documented):

@@ -192,6 +192,15 @@ def test_a_form_without_a_valid_csrf_token_comes_back_without_a_new_one(signed_i
     assert {name: sent_again[name] for name in TYPED} == TYPED
 
 
+def test_text_handed_back_without_a_token_gets_none_through_htmx_either(signed_in):
+    """With JavaScript on, htmx would send the page's X-CSRFToken header instead."""
+    client, token = signed_in
+    forged = client.post("/notes/new", data={"csrf_token": "forged", **TYPED})
+    assert not soup(forged).select_one("body").has_attr("data-hx-headers")
+    valid = client.post("/notes/new", data={"csrf_token": token, **TYPED})
+    assert soup(valid).select_one("body").has_attr("data-hx-headers")
+
+
 def test_a_body_too_large_to_read_answers_without_a_500(signed_in):
     client, token = signed_in
     response = client.post("/notes/new", data={"csrf_token": token, "body": "x" * 1_100_000})

@@ -7,11 +7,13 @@ from flask_smorest import Api
 
 from ..errors import API_PREFIX
 from ..extensions import csrf
+from .schemas import Problem
 
 
 class NotesApi(Api):
     # Errors are documented per operation, as problem+json (ApiBlueprint.documents),
     # not as flask-smorest's default JSON error.
+    ERROR_SCHEMA = Problem
     DEFAULT_ERROR_RESPONSE_NAME = None
 
 

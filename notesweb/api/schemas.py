@@ -9,6 +9,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ..auth.service import clean_token_name
 from ..limits import (
     API_LIMIT_MAX,
     API_OFFSET_MAX,
@@ -26,12 +27,18 @@ from ..pagination import CursorError
 # surrogate, which is no Unicode character: I-JSON forbids it, and a pattern
 # cannot name it portably, so the service refuses it without the document saying.)
 _NOT_CONTROL = r"[^\x00-\x1f\x7f-\x9f]"
-_VISIBLE_EDGE = r"[^ \t\n\r\x00-\x1f\x7f-\x9f]"
-TITLE_PATTERN = (
-    rf"^[ \t\n\r]*{_VISIBLE_EDGE}(?:{_NOT_CONTROL}{{0,{TITLE_MAX - 2}}}{_VISIBLE_EDGE})?"
-    r"[ \t\n\r]*$"
-)
-_ONE_LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_VISIBLE = r"[^ \t\n\r\x00-\x1f\x7f-\x9f]"
+_TRIMMED = r"[ \t\n\r]*"
+
+
+def one_line_pattern(most: int | None = None, *, required: bool) -> str:
+    """Trimmed ends, then a line that starts and ends visibly, of at most `most`."""
+    inner = rf"{_NOT_CONTROL}{{0,{most - 2}}}" if most else rf"{_NOT_CONTROL}*"
+    line = rf"{_VISIBLE}(?:{inner}{_VISIBLE})?"
+    return rf"^{_TRIMMED}{line if required else f'(?:{line})?'}{_TRIMMED}$"
+
+
+TITLE_PATTERN = one_line_pattern(TITLE_MAX, required=True)
 BODY_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 
 TITLE_DOC = {
@@ -109,7 +116,7 @@ class NoteListQuery(StrictSchema):
         metadata={"description": "`next_cursor` of the previous page. Not with `offset`."},
     )
 
-    @ma.validates_schema
+    @ma.validates_schema(skip_on_field_errors=False)
     def _one_way_of_paging(self, data, **_kwargs):
         if data.get("cursor") is not None and data.get("offset") is not None:
             raise ma.ValidationError("Use either cursor or offset, not both.", "cursor")
@@ -129,11 +136,13 @@ class NotePage(ma.Schema):
 
 class TokenCreate(StrictSchema):
     name = fields.String(
+        validate=service_rule(clean_token_name),
         metadata={
-            "description": "What the token is for, as listed in the account settings.",
+            "description": "What the token is for, as listed in the account settings: "
+            "one line, trimmed like a title; blank gives it a name.",
             "maxLength": TOKEN_NAME_MAX,
-            "pattern": _ONE_LINE,
-        }
+            "pattern": one_line_pattern(required=False),
+        },
     )
 
 

@@ -13,8 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..extensions import login_manager
 from . import service
 
-# Answered without knowing anyone: static files and the health checks.
-_NOBODY_NEEDED = frozenset({"static", "health.healthz", "health.readyz"})
+# Answered without knowing anyone: static files, the health checks, the OpenAPI
+# document and the front door's redirect.
+_NOBODY_NEEDED = frozenset(
+    {"static", "health.healthz", "health.readyz", "api-docs.openapi_json", "home"}
+)
 
 
 @login_manager.user_loader
@@ -48,6 +51,12 @@ def _settle_as_nobody() -> None:
     g._login_user = login_manager.anonymous_user()
 
 
+def session_ended() -> bool:
+    """Nobody is signed in on a request that is not itself a sign-in: a form refused
+    for its CSRF token then means the session ended, and signing in comes first."""
+    return not current_user.is_authenticated and request.endpoint != login_manager.login_view
+
+
 def known_user():
     """The signed-in user if already known for this request, else None; never loads."""
     user = g.get("_login_user")
@@ -55,5 +64,6 @@ def known_user():
 
 
 def register_identity(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
     login_manager.init_app(app)
     app.before_request(settle_user)

@@ -17,9 +17,11 @@ from ..extensions import db
 from ..limits import (
     CONTROL_CHARACTERS,
     ID_MAX,
+    LINE_BREAKS,
     PASSWORD_MAX,
     PASSWORD_MIN,
     TOKEN_NAME_MAX,
+    TRIMMED,
     USERNAME_MAX,
 )
 from ..models import ApiToken, LoginSession, User, utcnow
@@ -149,24 +151,27 @@ def end_login_session(secret: str) -> None:
     db.session.commit()
 
 
-def clean_token_name(raw: str) -> str:
-    name = raw.strip()
+def clean_token_name(raw: str) -> tuple[str, str | None]:
+    """Like a title, trimmed of spaces and line breaks at its ends and then one line;
+    a blank name is given one."""
     if len(raw) > TOKEN_NAME_MAX:
-        raise ValidationError(
-            [FieldError("name", f"Name must be at most {TOKEN_NAME_MAX} characters.")]
-        )
-    if CONTROL_CHARACTERS.search(name) or "\n" in name or "\t" in name or "\r" in name:
-        raise ValidationError([FieldError("name", "Name must be one line of text.")])
-    return name or "API token"
+        return raw, f"Name must be at most {TOKEN_NAME_MAX} characters."
+    name = raw.strip(TRIMMED)
+    if CONTROL_CHARACTERS.search(name) or LINE_BREAKS.search(name):
+        return name, "Name must be one line of text."
+    return name or "API token", None
 
 
 def create_token(user: User, name: str = "") -> tuple[str, ApiToken]:
     """A new API token: returns the token itself (shown once) and its record."""
+    name, problem = clean_token_name(name)
+    if problem:
+        raise ValidationError([FieldError("name", problem)])
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     record = ApiToken(
         user=user,
-        name=clean_token_name(name),
+        name=name,
         token_hash=_digest(secret),
         created_at=now,
         expires_at=now + timedelta(days=current_app.config["API_TOKEN_DAYS"]),

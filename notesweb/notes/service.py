@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..exceptions import FieldError, NoteNotFound, ValidationError, VersionConflict
 from ..extensions import db
-from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, TITLE_MAX
+from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, LINE_BREAKS, TITLE_MAX, TRIMMED
 from ..models import Note, User, utcnow
 from ..pagination import Cursor, Keyset, Page, count, keyset_page, offset_page
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
 
-# What is trimmed from a title's ends, and what may not stand inside it.
-_TRIMMED = " \t\n\r"
-_LINE_BREAKS = re.compile(r"[\t\n\r]")
-
 
 def clean_title(raw: str) -> tuple[str, str | None]:
     if CONTROL_CHARACTERS.search(raw):
         return raw, "Title must not contain control characters."
-    title = raw.strip(_TRIMMED)
+    title = raw.strip(TRIMMED)
     if not title:
         return title, "Title is required."
-    if _LINE_BREAKS.search(title):
+    if LINE_BREAKS.search(title):
         return title, "Title must be a single line, without tabs."
     if len(title) > TITLE_MAX:
         return title, f"Title must be at most {TITLE_MAX} characters (it has {len(title)})."

@@ -47,6 +47,8 @@ class Failure:
     # The form on the page can no longer be sent (its CSRF token is stale), so an HTMX
     # answer puts the handed-back text in its place instead of only saying what failed.
     stale_form: bool = False
+    # What a page calls it, where the HTTP phrase would say little to a person.
+    heading: str | None = None
 
     @property
     def title(self) -> str:
@@ -67,6 +69,7 @@ def _csrf_error(_exc: CSRFError) -> Failure:
         "Your session expired before this form was sent, so nothing was done.",
         hands_back_text=True,
         stale_form=True,
+        heading="Session expired",
     )
 
 
@@ -139,7 +142,9 @@ def as_fragment(failure: Failure, typed_form=None):
     replaced by the text handed back. The swap's own hx-select does not apply."""
     headers = failure.headers | {"Vary": "HX-Request", "HX-Reselect": "unset"}
     if failure.stale_form and typed_form is not None:
-        body = render_template("errors/_section.html", failure=failure, typed=typed_form)
+        body = render_template(
+            "errors/_section.html", failure=failure, typed=typed_form, in_page=True
+        )
         return body, failure.status, headers | {"HX-Retarget": "this", "HX-Reswap": "outerHTML"}
     body = render_template("errors/_error.html", failure=failure)
     return body, failure.status, headers | {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}

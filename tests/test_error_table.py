@@ -167,3 +167,17 @@ def test_an_error_fragment_is_not_filtered_by_the_swaps_own_select(client):
     assert response.headers.get("HX-Reselect") in (None, "unset")
     missing = client.get("/notes/999", headers=HTMX)
     assert missing.headers["HX-Reselect"] == "unset"
+
+
+def test_a_page_lists_every_field_problem_no_view_caught(client, monkeypatch):
+    from notesweb.exceptions import FieldError, ValidationError
+    from notesweb.notes import service
+
+    def refuses(*_args, **_kwargs):
+        raise ValidationError([FieldError("cursor", "Not yours."), FieldError("limit", "Too big.")])
+
+    monkeypatch.setattr(service, "list_notes", refuses)
+    response = client.get("/notes/")
+    assert response.status_code == 422
+    items = [li.get_text() for li in soup(response).select(".error-page .field-errors li")]
+    assert items == ["Cursor: Not yours.", "Limit: Too big."]

@@ -30,6 +30,9 @@ NEWER = "newer"
 class CursorError(ValueError):
     """The cursor is malformed, tampered with, or belongs to another list."""
 
+    def __init__(self):
+        super().__init__("Not a valid cursor for this list.")
+
 
 @dataclass(frozen=True)
 class Keyset:
@@ -50,9 +53,9 @@ class Keyset:
         try:
             direction, *values = self._serializer().loads(token)
         except (BadData, TypeError, ValueError) as exc:
-            raise CursorError("Not a valid cursor for this list.") from exc
+            raise CursorError() from exc
         if direction not in (OLDER, NEWER) or len(values) != len(self.columns):
-            raise CursorError("Not a valid cursor for this list.")
+            raise CursorError()
         return Cursor(direction, tuple(map(_decode_value, self.columns, values)))
 
     def _bound(self, key: tuple):
@@ -82,11 +85,11 @@ def _decode_value(column: InstrumentedAttribute, value: Any) -> Any:
             parsed = datetime.fromisoformat(value)
             if parsed.tzinfo is not None:
                 return parsed.astimezone(UTC)
-        elif kind is int and type(value) is int and 0 <= value <= ID_MAX:
+        elif kind is int and type(value) is int and 0 < value <= ID_MAX:
             return value
     except (ValueError, OverflowError):
         pass
-    raise CursorError("Not a valid cursor for this list.")
+    raise CursorError()
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ MALFORMED = [
     pytest.param(["older", WHEN, 1.0], id="id-as-a-float"),
     pytest.param(["older", WHEN, None], id="null-id"),
     pytest.param(["older", WHEN, 2**63], id="id-too-large-for-the-database"),
+    pytest.param(["older", WHEN, 0], id="id-zero"),
+    pytest.param(["older", WHEN, -1], id="id-negative"),
     pytest.param(["older", "0001-01-01T00:00:00+14:00", 1], id="time-before-year-one-in-utc"),
     pytest.param({"direction": "older", "updated_at": WHEN, "id": 1}, id="an-object"),
     pytest.param({"older": 1, WHEN: 1, "1": 1}, id="an-object-of-the-right-length"),
@@ -70,7 +72,7 @@ def test_the_api_refuses_a_malformed_cursor(api_client, make_notes, sign, payloa
     assert response.status_code == 422
     assert response.mimetype == PROBLEM
     errors = response.get_json(force=True)["errors"]
-    assert [e["field"] for e in errors] == ["cursor"]
+    assert errors == [{"field": "cursor", "message": "Not a valid cursor for this list."}]
 
 
 @pytest.mark.parametrize("payload", MALFORMED)

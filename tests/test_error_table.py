@@ -181,3 +181,15 @@ def test_a_page_lists_every_field_problem_no_view_caught(client, monkeypatch):
     assert response.status_code == 422
     items = [li.get_text() for li in soup(response).select(".error-page .field-errors li")]
     assert items == ["Cursor: Not yours.", "Limit: Too big."]
+
+
+def test_what_is_missing_is_named(client, api_client, make_notes):
+    (note_id,) = make_notes(1)
+    missing = note_id + 1
+    page = soup(client.get(f"/notes/{missing}"))
+    assert page.select_one(".error-page p").get_text() == f"There is no note {missing}."
+    problem = api_client.delete(f"/api/notes/{missing}").json
+    assert problem["detail"] == f"There is no note {missing}."
+    revoke = client.post("/account/tokens/77/revoke", headers={"X-CSRFToken": csrf_of(client)})
+    assert revoke.status_code == 404
+    assert soup(revoke).select_one(".error-page p").get_text() == "There is no API token 77."

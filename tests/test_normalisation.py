@@ -169,3 +169,13 @@ def test_the_account_page_names_a_token_left_blank(app, client, name):
     rows = page.html.select("#tokens tbody tr")
     assert [row.select_one("td").get_text(strip=True) for row in rows] == ["API token"]
     assert token_names(app) == ["API token"]
+
+
+def test_a_refused_new_password_is_reported_on_the_password_field(app, user):
+    from notesweb.auth import service
+    from notesweb.exceptions import ValidationError
+    from notesweb.extensions import db
+
+    with app.app_context(), pytest.raises(ValidationError) as refused:
+        service.set_password(db.session.merge(user), "short")
+    assert [e.field for e in refused.value.errors] == ["password"]

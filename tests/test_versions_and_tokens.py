@@ -111,8 +111,9 @@ def test_a_delete_that_races_another_delete_is_not_found(app, user, make_notes, 
         note = service.get_note(db.session.merge(user), doomed)
         with other_writer.begin() as connection:
             connection.execute(text("DELETE FROM notes WHERE id = :id"), {"id": doomed})
-        with pytest.raises(NoteNotFound):
+        with pytest.raises(NoteNotFound) as lost:
             service.delete_note(note)
+        assert lost.value.note_id == doomed
     with app.app_context():
         assert list(db.session.scalars(select(Note.id))) == [kept]
 

@@ -63,6 +63,8 @@ def test_a_cursor_built_here_like_the_apps_own_is_accepted(app, api_client, make
     newer = api_client.get("/api/notes", query_string={"cursor": sign(["newer", WHEN, ID_MAX])})
     assert newer.status_code == 200
     assert len(newer.get_json()["items"]) == 5  # every note is newer than May 2024
+    oldest = api_client.get("/api/notes", query_string={"cursor": sign(["older", WHEN, 1])})
+    assert oldest.status_code == 200  # the smallest id there is
 
 
 @pytest.mark.parametrize("payload", MALFORMED)

@@ -179,3 +179,16 @@ def test_a_refused_new_password_is_reported_on_the_password_field(app, user):
     with app.app_context(), pytest.raises(ValidationError) as refused:
         service.set_password(db.session.merge(user), "short")
     assert [e.field for e in refused.value.errors] == ["password"]
+
+
+def test_a_wrong_current_password_is_said_beside_its_field(client):
+    browser = Browser(client)
+    page = browser.submit(
+        browser.get("/account"),
+        "#password-form",
+        current_password="not it at all",
+        new_password="a brand new passphrase",
+    )
+    assert page.status == 422
+    error = page.html.select_one("#current_password-error").get_text()
+    assert error == "This is not your password."

@@ -12,7 +12,7 @@ from sqlalchemy import text
 from notesweb.extensions import db
 
 from .conftest import PASSWORD
-from .html import Browser, csrf_token
+from .html import Browser, csrf_token, soup
 
 
 def basic(username: str, password: str) -> dict[str, str]:
@@ -170,9 +170,18 @@ def test_token_names_are_one_short_line(client, name):
     assert page.html.select_one("#name-error") is not None
 
 
-def test_revoking_an_impossible_token_id_is_404(client):
+@pytest.mark.parametrize("token_id", [0, 2**31, 99999999999999999999999])
+def test_revoking_an_impossible_token_id_is_404(client, token_id):
     token = csrf_token(client.get("/account"))
-    response = client.post(
-        "/account/tokens/99999999999999999999999/revoke", data={"csrf_token": token}
-    )
+    response = client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": token})
     assert response.status_code == 404
+    message = soup(response).select_one(".error-page p").get_text()
+    assert message == f"There is no API token {token_id}."
+
+
+def test_the_account_page_lists_the_newest_token_first(client):
+    browser = Browser(client)
+    for name in ("first", "second", "third"):
+        browser.submit(browser.get("/account"), "#token-form", name=name)
+    rows = browser.get("/account").html.select("#tokens tbody tr")
+    assert [row.select_one("td").get_text() for row in rows] == ["third", "second", "first"]

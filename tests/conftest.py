@@ -124,6 +124,14 @@ def sign_in(client, username: str, password: str = PASSWORD):
     return Browser(client).submit(page, "#login-form", username=username, password=password)
 
 
+def change_password(client, current: str, new: str):
+    """Sends the account page's password form, as a browser would."""
+    browser = Browser(client)
+    return browser.submit(
+        browser.get("/account"), "#password-form", current_password=current, new_password=new
+    )
+
+
 @pytest.fixture
 def anon_client(app):
     return app.test_client()

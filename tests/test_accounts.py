@@ -6,7 +6,7 @@ import pytest
 
 from notesweb.extensions import db
 
-from .conftest import PASSWORD, sign_in
+from .conftest import PASSWORD, change_password, sign_in
 from .html import Browser, soup
 
 
@@ -159,13 +159,7 @@ def test_another_users_note_is_a_404_like_a_missing_one(app, client, make_notes)
 def test_changing_the_password_signs_out_other_browsers(app, client, user):
     other = app.test_client()
     sign_in(other, "alice")
-    browser = Browser(client)
-    page = browser.submit(
-        browser.get("/account"),
-        "#password-form",
-        current_password=PASSWORD,
-        new_password="a brand new passphrase",
-    )
+    page = change_password(client, PASSWORD, "a brand new passphrase")
     assert page.flash_messages() == ["Password changed. Other browsers have been signed out."]
     assert client.get("/notes/").status_code == 200  # this browser stays signed in
     assert other.get("/notes/").status_code == 303
@@ -174,22 +168,22 @@ def test_changing_the_password_signs_out_other_browsers(app, client, user):
     assert sign_in(fresh, "alice", "a brand new passphrase").url == "/notes/"
 
 
+COMMON = "This password is one of the most common ones; choose another."
+
+
 @pytest.mark.parametrize(
     ("current", "new", "field", "message"),
     [
-        ("wrong", "a brand new passphrase", "current_password", "not your password"),
-        (PASSWORD, "letmein", "new_password", "at least 8"),
-        (PASSWORD, "iloveyou", "new_password", "most common"),
-        (PASSWORD, "baseball1", "new_password", "most common"),
+        ("wrong", "a brand new passphrase", "current_password", "This is not your password."),
+        (PASSWORD, "letmein", "new_password", "Password must be at least 8 characters."),
+        (PASSWORD, "iloveyou", "new_password", COMMON),
+        (PASSWORD, "baseball1", "new_password", COMMON),
     ],
 )
 def test_password_change_refusals(client, current, new, field, message):
-    browser = Browser(client)
-    page = browser.submit(
-        browser.get("/account"), "#password-form", current_password=current, new_password=new
-    )
+    page = change_password(client, current, new)
     assert page.status == 422
-    assert message in page.html.select_one(f"#{field}-error").get_text()
+    assert page.html.select_one(f"#{field}-error").get_text() == message
 
 
 def test_deleting_the_account_deletes_its_notes_after_confirmation(app, client, make_notes):

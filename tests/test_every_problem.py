@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notesweb.auth.service import clean_token_name
@@ -106,66 +106,48 @@ def padded(middle: str, edges: str, length: int) -> str:
     return edges + middle * length + edges
 
 
-titles = st.one_of(
-    st.text(characters, max_size=12),
-    st.builds(
-        padded,
-        st.sampled_from(["a", "字", "\xa0", "\U0001f600"]),
-        st.text(st.sampled_from(" \t\n\r\xa0"), max_size=3),
-        st.integers(TITLE_MAX - 3, TITLE_MAX + 2),
+def texts(limit: int, middles: list[str], edges, known: list[str]):
+    """Short texts of every kind, texts around the length limit with edges that are
+    or are not trimmed, and the cases that once told the two apart."""
+    return st.one_of(
+        st.sampled_from(known),
+        st.text(characters, max_size=40),
+        st.builds(padded, st.sampled_from(middles), edges, st.integers(limit - 3, limit + 2)),
+    )
+
+
+ONE_LINE_EDGES = st.text(st.sampled_from(" \t\n\r\xa0"), max_size=3)
+FIELDS = [
+    pytest.param(
+        "title",
+        clean_title,
+        texts(TITLE_MAX, ["a", "字", "\xa0", "\U0001f600"], ONE_LINE_EDGES, [" \x85 ", "a\n"]),
+        id="title",
     ),
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(title=titles)
-@example(title="x" * TITLE_MAX)
-@example(title="x" * (TITLE_MAX + 1))
-@example(title=" \x85 ")
-def test_the_title_pattern_accepts_exactly_what_the_service_accepts(documented, title):
-    _value, problem = clean_title(title)
-    assert accepted_by(documented["title"], title) == (problem is None), repr(title)
-
-
-bodies = st.one_of(
-    st.text(characters, max_size=40),
-    st.builds(
-        padded,
-        st.sampled_from(["a", "\n", "\xa0"]),
-        st.sampled_from(["", "\x0b", "\t"]),
-        st.integers(BODY_MAX - 3, BODY_MAX + 1),
+    pytest.param(
+        "body",
+        clean_body,
+        texts(BODY_MAX, ["a", "\n", "\xa0"], st.sampled_from(["", "\x0b", "\t"]), ["x\n\x0c"]),
+        id="body",
     ),
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(body=bodies)
-@example(body="x" * BODY_MAX)
-@example(body="x" * (BODY_MAX + 1))
-@example(body="line\n\x0c")
-def test_the_body_pattern_accepts_exactly_what_the_service_accepts(documented, body):
-    _value, problem = clean_body(body)
-    assert accepted_by(documented["body"], body) == (problem is None), repr(body[:40])
-
-
-token_names = st.one_of(
-    st.text(characters, max_size=12),
-    st.builds(
-        padded,
-        st.sampled_from(["a", "字", "\xa0"]),
-        st.text(st.sampled_from(" \t\n\r\xa0"), max_size=3),
-        st.integers(TOKEN_NAME_MAX - 3, TOKEN_NAME_MAX + 1),
+    pytest.param(
+        "name",
+        clean_token_name,
+        texts(TOKEN_NAME_MAX, ["a", "字", "\xa0"], ONE_LINE_EDGES, ["", "laptop\n", " \x0b "]),
+        id="token-name",
     ),
-)
+]
 
 
+@pytest.mark.parametrize(("field", "rule", "strategy"), FIELDS)
 @settings(max_examples=300, deadline=None)
-@given(name=token_names)
-@example(name="laptop\n")
-@example(name="")
-def test_the_token_name_pattern_accepts_exactly_what_the_service_accepts(documented, name):
-    _value, problem = clean_token_name(name)
-    assert accepted_by(documented["name"], name) == (problem is None), repr(name)
+@given(data=st.data())
+def test_the_documented_pattern_accepts_exactly_what_the_service_accepts(
+    documented, field, rule, strategy, data
+):
+    text = data.draw(strategy, label=field)
+    _value, problem = rule(text)
+    assert accepted_by(documented[field], text) == (problem is None), repr(text[:60])
 
 
 def test_the_documented_limits_are_what_a_client_reads(documented):

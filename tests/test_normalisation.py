@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from notesweb.extensions import db
 
-from .conftest import PASSWORD, sign_in
+from .conftest import PASSWORD, change_password, sign_in
 from .html import Browser
 
 # A username long enough that "the password is the username" is the only objection.
@@ -104,13 +104,7 @@ def test_the_password_form_refuses_the_username_in_any_case(app, long_named, new
     client = app.test_client()
     sign_in(client, LONG_NAME, LONG_NAME_PASSWORD)
     before = password_hash(app, LONG_NAME)
-    browser = Browser(client)
-    page = browser.submit(
-        browser.get("/account"),
-        "#password-form",
-        current_password=LONG_NAME_PASSWORD,
-        new_password=new_password,
-    )
+    page = change_password(client, LONG_NAME_PASSWORD, new_password)
     assert page.status == 422
     error = page.html.select_one("#new_password-error").get_text()
     assert "must not be the username" in error
@@ -179,16 +173,3 @@ def test_a_refused_new_password_is_reported_on_the_password_field(app, user):
     with app.app_context(), pytest.raises(ValidationError) as refused:
         service.set_password(db.session.merge(user), "short")
     assert [e.field for e in refused.value.errors] == ["password"]
-
-
-def test_a_wrong_current_password_is_said_beside_its_field(client):
-    browser = Browser(client)
-    page = browser.submit(
-        browser.get("/account"),
-        "#password-form",
-        current_password="not it at all",
-        new_password="a brand new passphrase",
-    )
-    assert page.status == 422
-    error = page.html.select_one("#current_password-error").get_text()
-    assert error == "This is not your password."

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from notesweb.extensions import db
 
-from .conftest import PASSWORD, sign_in
+from .conftest import PASSWORD, change_password, sign_in
 from .html import Browser, soup
 
 BOB_PASSWORD = "bob's own long passphrase"
@@ -90,13 +90,7 @@ def test_deleting_an_account_leaves_other_accounts_intact(
 
 
 def change_alice_in_the_browser(client, runner) -> None:
-    browser = Browser(client)
-    page = browser.submit(
-        browser.get("/account"),
-        "#password-form",
-        current_password=PASSWORD,
-        new_password=NEW_PASSWORD,
-    )
+    page = change_password(client, PASSWORD, NEW_PASSWORD)
     assert page.flash_messages() == ["Password changed. Other browsers have been signed out."]
 
 

@@ -214,3 +214,35 @@ def test_the_account_page_accepts_a_token_name_of_the_maximum_length(app, client
     rows = page.html.select("#tokens tbody tr")
     assert [row.select_one("td").get_text(strip=True) for row in rows] == [name]
     assert token_names(app) == [name]
+
+
+def test_the_largest_id_there_is_names_a_note_and_a_token(
+    app, user, client, api_client, other_writer
+):
+    """Ids run up to ID_MAX (32 bits on every database); only past it is nothing found."""
+    from sqlalchemy import text
+
+    from notesweb.limits import ID_MAX
+
+    from .html import csrf_token
+
+    with other_writer.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO notes (id, owner_id, title, body, created_at, updated_at, version)"
+                " VALUES (:id, :owner, 'Last', '', :now, :now, 1)"
+            ),
+            {"id": ID_MAX, "owner": user.id, "now": "2026-01-01 00:00:00"},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at)"
+                " VALUES (:id, :owner, 'last', 'x', :now, :now)"
+            ),
+            {"id": ID_MAX, "owner": user.id, "now": "2026-01-01 00:00:00"},
+        )
+    assert api_client.get(f"/api/notes/{ID_MAX}").json["title"] == "Last"
+    assert api_client.get(f"/api/notes/{ID_MAX + 1}").status_code == 404
+    token = csrf_token(client.get("/account"))
+    revoked = client.post(f"/account/tokens/{ID_MAX}/revoke", data={"csrf_token": token})
+    assert revoked.status_code == 303

@@ -29,7 +29,8 @@ def test_basic_credentials_buy_a_token(app, anon_client, user):
     assert response.status_code == 201
     body = response.get_json()
     assert set(body) == {"token", "expires_at"}
-    assert len(body["token"]) >= 43  # 32 random bytes, base64url
+    assert body["token"].startswith("nw_")
+    assert len(body["token"]) == len("nw_") + 43  # 32 random bytes, base64url
     expires = datetime.fromisoformat(body["expires_at"])
     assert timedelta(days=29) < expires - datetime.now(expires.tzinfo) <= timedelta(days=30)
     notes = anon_client.get("/api/notes", headers=bearer(body["token"]))
@@ -162,12 +163,27 @@ def test_reloading_a_token_answer_leads_back_to_the_account_page(client):
         assert response.headers["Location"] == "/account"
 
 
-@pytest.mark.parametrize("name", ["tab\there", "nul\x00", "x" * 101])
-def test_token_names_are_one_short_line(client, name):
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("tab\there", "Name must be one line of text."),
+        ("nul\x00", "Name must be one line of text."),
+        ("x" * 101, "Name must be at most 100 characters."),
+    ],
+)
+def test_token_names_are_one_short_line(client, name, message):
     browser = Browser(client)
     page = browser.submit(browser.get("/account"), "#token-form", name=name)
     assert page.status == 422
-    assert page.html.select_one("#name-error") is not None
+    assert page.html.select_one("#name-error").get_text() == message
+
+
+def test_a_token_made_without_a_name_is_given_one(app, user):
+    from notesweb.auth import service
+
+    with app.app_context():
+        _secret, record = service.create_token(db.session.merge(user))
+        assert record.name == "API token"
 
 
 @pytest.mark.parametrize("token_id", [0, 2**31, 99999999999999999999999])

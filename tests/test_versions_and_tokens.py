@@ -178,3 +178,14 @@ def test_a_use_once_the_resolution_has_passed_is_written(app, api_client, clock,
     clock.now += timedelta(seconds=59)
     use(api_client)
     assert last_used(app) == written
+
+
+def test_a_token_stops_working_at_the_instant_it_expires(app, api_client, clock):
+    from notesweb.models import ApiToken
+
+    with app.app_context():
+        expires_at = db.session.scalar(select(ApiToken.expires_at))
+    clock.now = expires_at - timedelta(microseconds=1)
+    use(api_client)
+    clock.now = expires_at
+    assert api_client.get("/api/notes").status_code == 401

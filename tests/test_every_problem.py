@@ -154,3 +154,28 @@ def test_the_documented_limits_are_what_a_client_reads(documented):
     """A client generated from the document sees the same limits in the description."""
     assert str(TITLE_MAX) in documented["title"]["description"]
     assert documented["body"]["maxLength"] == BODY_MAX
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"title": " "}, "title", "Title is required."),
+        ({"title": "a\x00b"}, "title", "Title must not contain control characters."),
+        ({"title": "one\ntwo"}, "title", "Title must be a single line, without tabs."),
+        ({"title": "x" * 201}, "title", "Title must be at most 200 characters (it has 201)."),
+        (
+            {"title": "t", "body": "x" * 50_001},
+            "body",
+            "Body must be at most 50,000 characters (it has 50,001).",
+        ),
+        (
+            {"title": "t", "body": "a\x0bb"},
+            "body",
+            "Body must not contain control characters other than tabs and newlines.",
+        ),
+    ],
+)
+def test_each_rule_says_what_is_wrong_in_its_own_words(api_client, body, field, message):
+    response = api_client.post("/api/notes", json=body)
+    assert response.status_code == 422
+    assert response.json["errors"] == [{"field": field, "message": message}]

@@ -246,3 +246,10 @@ def test_the_largest_id_there_is_names_a_note_and_a_token(
     token = csrf_token(client.get("/account"))
     revoked = client.post(f"/account/tokens/{ID_MAX}/revoke", data={"csrf_token": token})
     assert revoked.status_code == 303
+
+
+def test_a_note_made_without_a_body_has_an_empty_one(app, user):
+    from notesweb.notes import service
+
+    with app.app_context():
+        assert service.create_note(db.session.merge(user), "Title only").body == ""

@@ -147,3 +147,16 @@ def test_an_offset_past_the_end_is_an_empty_last_page(api_client, make_notes):
     make_notes(5)
     page = api_client.get("/api/notes?limit=5&offset=5").get_json()
     assert (page["items"], page["total"], page["next_cursor"]) == ([], 5, None)
+
+
+def test_a_newer_link_reaches_the_one_note_left_above(app, browser_client, make_notes):
+    """Page 2's Newer link starts from its own first note, not from the cursor: when
+    all of page 1 but its last note is deleted, that note can still be reached."""
+    ids = make_notes(PAGE_SIZE + 5)
+    newest_first = sorted(ids, reverse=True)
+    older_url = browser_client.get("/notes/").html.select_one("#older-link")["href"]
+    delete_notes(app, newest_first[: PAGE_SIZE - 1])
+    second = browser_client.get(older_url)
+    assert ids_on(second) == newest_first[PAGE_SIZE:]
+    newer = browser_client.follow(second, "#newer-link")
+    assert ids_on(newer) == [newest_first[PAGE_SIZE - 1]]

@@ -7,7 +7,11 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-if config.config_file_name:
+if logging.getLogger().handlers:
+    # Run by the app (`flask db upgrade`, the tests): its log, in its format, says
+    # which migrations ran.
+    logging.getLogger("alembic").setLevel(logging.INFO)
+elif config.config_file_name:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

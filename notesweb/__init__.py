@@ -26,12 +26,13 @@ def create_app(config: dict | None = None) -> Flask:
     )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(load_settings(app.instance_path, config))
+    register_database(app)
+    register_observability(app)
     if proxies := app.config["TRUSTED_PROXIES"]:
         # Behind nginx: per-address rate limits count the client, not the proxy, and
         # requests that reached nginx over https are known as such (HSTS, external URLs).
+        # Outermost, so that traces and /metrics' allow list see the client too.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-
-    register_observability(app)
     register_security(app)
     register_extensions(app)
     register_blueprints(app)
@@ -43,7 +44,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    register_database(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     # Who is signed in is settled before the CSRF check and the rate limits run.
     register_identity(app)

@@ -9,6 +9,7 @@ import os
 import secrets
 import sys
 import time
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import NoReturn
 
@@ -51,6 +52,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "DATABASE_CONNECT_TIMEOUT": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),
+        "METRICS_ENABLED": _flag(os.environ.get("METRICS_ENABLED", "true")),
+        # Who may read /metrics (after TRUSTED_PROXIES, the real client address).
+        "METRICS_ALLOW": _networks(os.environ.get("METRICS_ALLOW", "127.0.0.1, ::1")),
         "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed;
         # 0 believes none, since anyone can send those headers to an exposed app.
@@ -85,6 +90,14 @@ def _flag(value: str) -> bool:
     if value.strip().lower() in ("0", "false", "no", "off"):
         return False
     refuse_to_start(f"{value!r} is not a yes/no setting (use true or false)")
+
+
+def _networks(setting: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Comma-separated addresses or networks: `10.0.0.0/8, 192.168.1.7, ::1`."""
+    try:
+        return tuple(ip_network(part.strip()) for part in setting.split(",") if part.strip())
+    except ValueError as exc:
+        refuse_to_start(f"METRICS_ALLOW: {exc}")
 
 
 def _database_url(url: str) -> str:

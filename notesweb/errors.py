@@ -92,9 +92,7 @@ def _database_error(exc: Exception) -> Failure:
     if not is_outage(exc):
         return _unexpected(exc)
     end_transaction()
-    current_app.logger.warning(
-        "database unavailable, request id %s: %s", g.get("request_id"), outage_reason(exc)
-    )
+    current_app.logger.warning("database unavailable: %s", outage_reason(exc))
     return Failure(
         503,
         f"The database cannot be reached at the moment; try again in {RETRY_AFTER_SECONDS} "
@@ -106,7 +104,7 @@ def _database_error(exc: Exception) -> Failure:
 
 def _unexpected(exc: Exception) -> Failure:
     end_transaction()
-    current_app.logger.error("unhandled error, request id %s", g.get("request_id"), exc_info=exc)
+    current_app.logger.error("unhandled error", exc_info=exc)
     return Failure(500, "Something went wrong on our side.")
 
 

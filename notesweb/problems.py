@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
 
-from flask import Response, json
+from flask import Response, g, json
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -21,6 +21,8 @@ def problem(
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail or HTTPStatus(status).description,
+        # What to quote when reporting it: the same id is in the logs and traces.
+        "request_id": g.get("request_id"),
     }
     if errors is not None:
         body["errors"] = list(errors)

@@ -46,6 +46,7 @@ def serve() -> None:
     ensure_environment("requirements.lock")
     env = dict(os.environ)
     env.setdefault("NOTESWEB_ENV", "development")
+    env.setdefault("LOG_FORMAT", "console")
     flask = [str(BIN / "flask"), "--app", "notesweb"]
     subprocess.run([*flask, "db", "upgrade"], check=True, env=env, cwd=ROOT)
     print("notesweb: serving at http://127.0.0.1:8000 (Ctrl-C stops)", flush=True)

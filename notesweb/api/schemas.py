@@ -163,4 +163,8 @@ class Problem(ma.Schema):
     title = fields.String(required=True)
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
+    request_id = fields.String(
+        required=True,
+        metadata={"description": "This request's id, as in the logs: quote it in a report."},
+    )
     errors = fields.List(fields.Nested(FieldProblem))

@@ -1,18 +1,25 @@
-"""What do metrics and the access log cost? Requests per second for one note over the
-API, with each of them on and off, side by side in one run.
+"""What do metrics and the access log cost? GET /api/notes/<id> with each of them on
+and off, side by side in one run.
 
     .venv/bin/python bench/observability.py [--seconds 10] [--rounds 3]
 
-Makes a SQLite database with 1,000 notes and a token, then, for each setup in turn
-and for several rounds (so that a noisy moment of a shared machine hits them all
-alike), starts gunicorn (gunicorn.conf.py, 2 workers) and runs
-`wrk -t1 -c8 -d{seconds}s` on GET /api/notes/<id>. Prints the median req/s of each.
-Needs wrk (Debian: `apt-get install wrk`).
+Makes a SQLite database with 1,000 notes and a token, then measures each setup two
+ways, for several rounds (so that a noisy moment of a shared machine hits them all
+alike), and prints the medians:
+
+- instructions per request in process, counted by valgrind's callgrind (Flask test
+  client, metrics in multiprocess mode as under gunicorn, the log written to
+  /dev/null): what the code costs, the same whatever else the machine is doing. Each
+  setup runs twice, with 50 and with 250 requests, and the difference is divided by
+  200, so start-up and warm-up cancel out (Debian: `apt-get install valgrind`);
+- requests per second from outside: gunicorn (gunicorn.conf.py, 2 workers) under
+  `wrk -t1 -c8 -d{seconds}s` (Debian: `apt-get install wrk`).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -25,12 +32,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from flask_migrate import upgrade
+# Metrics as gunicorn's workers keep them (files in a directory), also in process.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="bench-metrics-"))
 
-from notesweb import create_app
-from notesweb.auth import service as auth_service
-from notesweb.extensions import db
-from notesweb.notes import service as notes_service
+from flask_migrate import upgrade  # noqa: E402
+
+from notesweb import create_app  # noqa: E402
+from notesweb.auth import service as auth_service  # noqa: E402
+from notesweb.extensions import db  # noqa: E402
+from notesweb.notes import service as notes_service  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SETUPS = {
@@ -39,6 +49,11 @@ SETUPS = {
     "metrics off, JSON access log on": {"METRICS_ENABLED": "false", "LOG_LEVEL": "INFO"},
     "metrics off, access log off": {"METRICS_ENABLED": "false", "LOG_LEVEL": "WARNING"},
 }
+
+
+# A limit no run reaches, over a window short enough that the in-memory moving window
+# (whose cost grows with the hits it holds) stays small and alike for all setups.
+UNLIMITED = {"API_RATE_LIMIT": "1000000 per second"}
 
 
 def prepare(url: str, notes: int) -> tuple[str, int]:
@@ -89,6 +104,33 @@ def serve(url: str, settings: dict[str, str]) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
 
 
+def run_requests(url: str, path: str, token: str, count: int) -> None:
+    """The child that callgrind counts: `count` requests, after a warm-up."""
+    os.environ.update(UNLIMITED)
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+        for _ in range(20 + count):
+            assert client.get(path, headers=headers).status_code == 200
+
+
+def instructions(url: str, settings: dict[str, str], path: str, token: str, count: int) -> int:
+    valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    child = [sys.executable, __file__, "--child", url, path, token, str(count)]
+    counted = subprocess.run(
+        [*valgrind, *child], env=os.environ | settings, capture_output=True, text=True
+    )
+    if counted.returncode != 0:
+        raise RuntimeError(counted.stderr[-2000:])
+    return int(re.search(r"Collected : (\d+)", counted.stderr).group(1))
+
+
+def instructions_per_request(url: str, settings: dict[str, str], path: str, token: str) -> float:
+    few, many = (instructions(url, settings, path, token, n) for n in (50, 250))
+    return (many - few) / 200
+
+
 def requests_per_second(base: str, path: str, token: str, seconds: int) -> float:
     wrk = ["wrk", "-t1", "-c8", f"-d{seconds}s", "-H", f"Authorization: Bearer {token}"]
     out = subprocess.run([*wrk, base + path], capture_output=True, text=True, check=True).stdout
@@ -98,17 +140,25 @@ def requests_per_second(base: str, path: str, token: str, seconds: int) -> float
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--child"]:
+        url, path, token, count = sys.argv[2:6]
+        return run_requests(url, path, token, int(count))
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--notes", type=int, default=1000)
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit("wrk not found (Debian: apt-get install wrk)")
+    for program in ("wrk", "valgrind"):
+        if shutil.which(program) is None:
+            sys.exit(f"{program} not found (Debian: apt-get install {program})")
     results: dict[str, list[float]] = {name: [] for name in SETUPS}
+    counted: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         token, note_id = prepare(url, args.notes)
+        for name, settings in SETUPS.items():
+            counted[name] = instructions_per_request(url, settings, f"/api/notes/{note_id}", token)
+            print(f"{name}: {counted[name]:,.0f} instructions per request", flush=True)
         for round_number in range(args.rounds):
             for name, settings in SETUPS.items():
                 server, base = serve(url, settings)
@@ -121,10 +171,15 @@ def main() -> None:
                     server.wait()
                 results[name].append(rate)
                 print(f"round {round_number + 1}: {name}: {rate:,.0f} req/s", flush=True)
-    print(f"\nGET /api/notes/<id>, gunicorn 2 workers, wrk -t1 -c8 -d{args.seconds}s, median:")
-    print("| setup | req/s |\n|---|---|")
+    print("\nGET /api/notes/<id>:")
+    print(
+        "| setup | instructions per request, in process "
+        f"| req/s, gunicorn 2 workers, wrk -c8 {args.seconds}s, median of {args.rounds} |"
+    )
+    print("|---|---|---|")
     for name, rates in results.items():
-        print(f"| {name} | {statistics.median(rates):,.0f} |")
+        rate = f"{statistics.median(rates):,.0f}" if rates else "–"
+        print(f"| {name} | {counted[name]:,.0f} | {rate} |")
 
 
 if __name__ == "__main__":

@@ -134,11 +134,18 @@ def test_console_format_is_for_people(database_url, log):
     assert " INFO " in line and "GET /login 200 " in line and line.endswith(" B")
 
 
-def test_an_unknown_log_format_stops_the_app_with_a_reason(database_url, capsys):
+@pytest.mark.parametrize(
+    ("setting", "reason"),
+    [
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of json, console, not 'xml'"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'LOUD'"),
+    ],
+)
+def test_an_unknown_log_setting_stops_the_app_with_a_reason(database_url, capsys, setting, reason):
     with pytest.raises(SystemExit) as stopped:
-        make_app(database_url, LOG_FORMAT="xml")
+        make_app(database_url, **setting)
     assert stopped.value.code == WORKER_BOOT_ERROR
-    assert "LOG_FORMAT must be one of json, console" in capsys.readouterr().err
+    assert reason in capsys.readouterr().err
 
 
 def test_no_password_token_cookie_or_note_text_reaches_the_log(database_url, log):

@@ -91,6 +91,9 @@ def configure_logging(app: Flask) -> None:
     log_format = app.config["LOG_FORMAT"]
     if log_format not in FORMATS:
         refuse_to_start(f"LOG_FORMAT must be one of {', '.join(FORMATS)}, not {log_format!r}")
+    level = app.config["LOG_LEVEL"]
+    if not isinstance(logging.getLevelName(level), int):
+        refuse_to_start(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, _Stderr)]:
         root.removeHandler(handler)
@@ -98,4 +101,4 @@ def configure_logging(app: Flask) -> None:
     handler.addFilter(_RequestId())
     handler.setFormatter(JsonFormatter() if log_format == "json" else ConsoleFormatter())
     root.addHandler(handler)
-    logging.getLogger(APP_LOGGER).setLevel(app.config["LOG_LEVEL"])
+    logging.getLogger(APP_LOGGER).setLevel(level)

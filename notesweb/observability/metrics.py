@@ -102,6 +102,8 @@ def _request_answered(response):
 def _request_ended(_exc) -> None:
     if g.pop("counted_in_progress", False):
         IN_PROGRESS.dec()
+    if statements := g.pop("statements", 0):
+        DB_QUERIES.labels(route()).inc(statements)
 
 
 def _statement_started(conn, _cursor, _statement, _parameters, _context, _executemany):
@@ -113,7 +115,11 @@ def _statement_ended(conn, _cursor, _statement, _parameters, _context, _executem
     started = conn.info.pop("statement_started", None)
     if started is not None:
         DB_QUERY_SECONDS.observe(time.perf_counter() - started)
-    DB_QUERIES.labels(route() if has_request_context() else OUTSIDE_A_REQUEST).inc()
+    if has_request_context():
+        # Added to the counter once, when the request ends.
+        g.statements = g.get("statements", 0) + 1
+    else:
+        DB_QUERIES.labels(OUTSIDE_A_REQUEST).inc()
 
 
 def _running_version() -> str:

@@ -1,4 +1,5 @@
-"""flask --app notesweb user …: accounts from the command line, for admins and scripts."""
+"""flask --app notesweb user … and notes …: accounts and notes from the command line,
+for admins, scripts and benchmarks."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from .auth import service
 from .exceptions import ValidationError
 from .extensions import db
 from .models import Note, User
+from .notes import seed
 
 user_cli = AppGroup("user", help="Manage accounts.")
+notes_cli = AppGroup("notes", help="Work with notes in bulk.")
 
 
 def _password(prompt: str, from_stdin: bool) -> str:
@@ -85,5 +88,22 @@ def delete(name: str, yes: bool) -> None:
     click.echo(f"deleted user {user.username} and {notes} notes")
 
 
+@notes_cli.command("seed")
+@click.argument("username")
+@click.argument("count", type=click.IntRange(1, 10_000_000))
+@click.option("--batch", type=click.IntRange(1, 100_000), default=seed.BATCH, show_default=True,
+              help="Notes per transaction.")  # fmt: skip
+@click.option("--seed", "random_seed", type=int, help="The same number makes the same notes.")
+def seed_command(username: str, count: int, batch: int, random_seed: int | None) -> None:
+    """Add COUNT sample notes to USERNAME's (for trying the app at scale, and benchmarks).
+
+    Each batch is one transaction: an interrupted run keeps the batches it finished."""
+    user = _existing(username)
+    with click.progressbar(length=count, label=f"Adding {count:,} notes") as bar:
+        seed.seed_notes(user, count, batch=batch, seed=random_seed, progress=bar.update)
+    click.echo(f"added {count:,} notes to {user.username}")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
+    app.cli.add_command(notes_cli)

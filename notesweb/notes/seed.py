@@ -1,0 +1,122 @@
+"""Many notes at once, for trying the app at scale and for benchmarks: realistic titles
+and bodies (a few hundred bytes to a few KB), spread over the past two years, bulk
+inserted in batches, each batch one transaction."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, text
+
+from ..extensions import db
+from ..models import Note, User, utcnow
+
+BATCH = 10_000
+SPREAD = timedelta(days=730)
+BODY_BYTES = (200, 4_000)
+
+WORDS = """
+    the of and to in is that for it as with on be by this are or from at an have
+    not but we they which one you were all there their been has more when will would
+    can who if out so what up its about into than them only other some could time
+    these two may then first any new like now our over such after also most made way
+    many before must through back years where much your well down should because each
+    just those people how too little state good very make world still own see men
+    work long get here between both life being under never day same another know while
+    last might us great old year off come since against go came right used take three
+    meeting project plan budget release draft review notes ideas garden recipe trip
+    book list call email team client design server backup database migration test
+    invoice receipt travel train flight hotel kitchen bread coffee tea running week
+    monday tuesday friday weekend morning evening deadline question answer summary
+""".split()
+TITLE_OPENERS = ["Notes on", "Ideas for", "Plan:", "Draft:", "Review of", "Thoughts on",
+                 "Checklist:", "Meeting:", "TODO", "Reading:", "Recipe:", "Trip to"]  # fmt: skip
+
+
+class SampleText:
+    """Realistic-looking notes, fast: titles and bodies are cut from pools made once,
+    so that a million of them take seconds, not minutes."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        paragraphs = [self._paragraph() for _ in range(3_000)]
+        self.text = "\n\n".join(paragraphs)
+        # Where each paragraph starts: a body begins at one of them, early enough for
+        # the longest body to fit before the pool ends.
+        self.starts = [0]
+        for paragraph in paragraphs[:-1]:
+            self.starts.append(self.starts[-1] + len(paragraph) + 2)
+        self.starts = [start for start in self.starts if start + BODY_BYTES[1] < len(self.text)]
+        self.titles = [self._title() for _ in range(20_000)]
+
+    def _sentence(self) -> str:
+        words = self.rng.choices(WORDS, k=self.rng.randint(5, 18))
+        return " ".join(words).capitalize() + self.rng.choice(".....?!")
+
+    def _paragraph(self) -> str:
+        if self.rng.random() < 0.2:
+            items = self.rng.randint(2, 6)
+            return "\n".join(f"- {self._sentence()}" for _ in range(items))
+        return " ".join(self._sentence() for _ in range(self.rng.randint(1, 6)))
+
+    def _title(self) -> str:
+        words = " ".join(self.rng.choices(WORDS, k=self.rng.randint(1, 6)))
+        return f"{self.rng.choice(TITLE_OPENERS)} {words}"
+
+    def title(self) -> str:
+        return self.rng.choice(self.titles)
+
+    def body(self) -> str:
+        low, high = BODY_BYTES
+        # Most notes short, some long: sizes spread evenly on a log scale.
+        size = int(math.exp(self.rng.uniform(math.log(low), math.log(high))))
+        start = self.rng.choice(self.starts)
+        body = self.text[start : start + size]
+        # End at a word's end, not inside one.
+        end = body.rfind(" ")
+        return body[:end] if end >= low else body
+
+
+def sample_rows(owner_id: int, count: int, now: datetime, rng: random.Random) -> Iterator[dict]:
+    text = SampleText(rng)
+    spread = SPREAD.total_seconds()
+    for _ in range(count):
+        created = now - timedelta(seconds=rng.uniform(0, spread))
+        edited = rng.random() < 0.4
+        updated = created + (now - created) * rng.random() if edited else created
+        yield {
+            "owner_id": owner_id,
+            "title": text.title(),
+            "body": text.body(),
+            "created_at": created,
+            "updated_at": updated,
+            "version": rng.randint(2, 9) if edited else 1,
+        }
+
+
+def seed_notes(
+    owner: User,
+    count: int,
+    *,
+    batch: int = BATCH,
+    seed: int | None = None,
+    progress: Callable[[int], None] = lambda _done: None,
+) -> None:
+    """Adds `count` notes to `owner`'s, committing every `batch`; `progress` hears how
+    many each committed batch added. The same `seed` makes the same notes."""
+    rows = sample_rows(owner.id, count, utcnow(), random.Random(seed))
+    if db.engine.dialect.name == "sqlite":
+        # The list's index takes rows at random places: keep more of it in memory
+        # than SQLite's default 2 MB while it grows (this connection only).
+        db.session.execute(text("PRAGMA cache_size = -262144"))
+    left = count
+    while left:
+        size = min(batch, left)
+        # Into the table, not through the ORM, which would number every version 1.
+        db.session.execute(insert(Note.__table__), [next(rows) for _ in range(size)])
+        db.session.commit()
+        left -= size
+        progress(size)

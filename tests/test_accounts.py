@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from notesweb.extensions import db
@@ -142,6 +144,17 @@ def test_every_sign_in_starts_a_new_session(app, anon_client, user):
     assert anon_client.get_cookie("session").value != first
     with app.app_context():
         assert db.session.query(LoginSession).count() == 2
+
+
+def test_a_sign_in_secret_carries_256_random_bits_and_only_its_hash_is_kept(app, client):
+    from notesweb.models import LoginSession
+
+    with client.session_transaction() as session:
+        secret = session["_user_id"]
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", secret)  # 32 random bytes, base64url
+    with app.app_context():
+        (stored,) = db.session.scalars(db.select(LoginSession.token_hash))
+    assert secret not in stored and len(stored) == 64
 
 
 def test_another_users_note_is_a_404_like_a_missing_one(app, client, make_notes):

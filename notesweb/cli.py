@@ -8,12 +8,12 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .auth import service
 from .exceptions import ValidationError
 from .extensions import db
-from .models import Note, User
+from .models import User
 from .notes import seed
 
 user_cli = AppGroup("user", help="Manage accounts.")
@@ -53,10 +53,7 @@ def create(name: str, password_stdin: bool) -> None:
 def list_users() -> None:
     """List accounts with their number of notes."""
     rows = db.session.execute(
-        select(User.username, User.created_at, func.count(Note.id))
-        .outerjoin(Note, Note.owner_id == User.id)
-        .group_by(User.id)
-        .order_by(User.username_key)
+        select(User.username, User.created_at, User.note_count).order_by(User.username_key)
     )
     for username, created_at, notes in rows:
         click.echo(f"{username}\t{created_at:%Y-%m-%d}\t{notes} notes")
@@ -81,7 +78,7 @@ def set_password(name: str, password_stdin: bool) -> None:
 def delete(name: str, yes: bool) -> None:
     """Delete NAME with all its notes and tokens."""
     user = _existing(name)
-    notes = db.session.scalar(select(func.count(Note.id)).where(Note.owner_id == user.id))
+    notes = user.note_count
     if not yes:
         click.confirm(f"Delete {user.username} and {notes} notes?", abort=True)
     service.delete_user(user)

@@ -55,6 +55,8 @@ class User(UserMixin, db.Model):
     username_key: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Exact, kept in the transaction of every write of notes, so that no page counts.
+    note_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def get_id(self) -> str | None:
         return self.login_secret

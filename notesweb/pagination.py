@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from flask import current_app
 from itsdangerous import BadData, URLSafeSerializer
-from sqlalchemy import Select, bindparam, func, select, tuple_
+from sqlalchemy import Select, bindparam, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from .extensions import db
@@ -106,16 +106,23 @@ class Page(Generic[T]):
     newer: str | None  # cursor of the previous page
 
 
-def count(stmt: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-
-
 def _exists(stmt: Select) -> bool:
     return db.session.execute(stmt.limit(1)).first() is not None
 
 
-def keyset_page(stmt: Select, keyset: Keyset, cursor: Cursor | None, limit: int) -> Page:
-    """One page of `stmt` (which selects a single entity), newest first."""
+def keyset_page(
+    stmt: Select,
+    keyset: Keyset,
+    cursor: Cursor | None,
+    limit: int,
+    total: int,
+    *,
+    link_newer: bool = True,
+) -> Page:
+    """One page of `stmt` (which selects a single entity), newest first. `total` is
+    the list's length, kept by the caller: counting it here would cost a scan of the
+    list. Without `link_newer`, a page walked to from newer ones does not ask whether
+    anything newer is left (the API links only onward, to older pages)."""
     if cursor is None or cursor.direction == OLDER:
         query = stmt.order_by(*keyset.newest_first())
         if cursor is not None:
@@ -123,19 +130,21 @@ def keyset_page(stmt: Select, keyset: Keyset, cursor: Cursor | None, limit: int)
         rows = list(db.session.scalars(query.limit(limit + 1)))
         has_older, rows = len(rows) > limit, rows[:limit]
         edge = keyset.key(rows[0]) if rows else cursor.key if cursor else None
-        has_newer = cursor is not None and _exists(stmt.where(keyset.newer_than(edge)))
+        has_newer = (
+            link_newer and cursor is not None and _exists(stmt.where(keyset.newer_than(edge)))
+        )
     else:
         query = stmt.order_by(*keyset.oldest_first()).where(keyset.newer_than(cursor.key))
         rows = list(db.session.scalars(query.limit(limit + 1)))
         if not rows:
             # Nothing is newer any more (deleted meanwhile): the newest page is the answer.
-            return keyset_page(stmt, keyset, None, limit)
+            return keyset_page(stmt, keyset, None, limit, total, link_newer=link_newer)
         has_newer, rows = len(rows) > limit, rows[:limit][::-1]
         edge = keyset.key(rows[-1])
         has_older = _exists(stmt.where(keyset.older_than(edge)))
     return Page(
         items=rows,
-        total=count(stmt),
+        total=total,
         older=_link(keyset, OLDER, rows[-1] if rows else None, cursor, has_older),
         newer=_link(keyset, NEWER, rows[0] if rows else None, cursor, has_newer),
     )
@@ -148,11 +157,10 @@ def _link(keyset: Keyset, direction: str, row: Any, cursor: Cursor | None, exist
     return keyset.encode(direction, keyset.key(row) if row is not None else cursor.key)
 
 
-def offset_page(stmt: Select, keyset: Keyset, offset: int, limit: int) -> Page:
+def offset_page(stmt: Select, keyset: Keyset, offset: int, limit: int, total: int) -> Page:
     """The API's offset paging, on the same order; it also hands out a cursor."""
     query = stmt.order_by(*keyset.newest_first()).offset(offset).limit(limit)
     rows = list(db.session.scalars(query))
-    total = count(stmt)
     has_older = bool(rows) and offset + len(rows) < total
     return Page(
         items=rows,

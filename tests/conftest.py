@@ -13,6 +13,7 @@ from sqlalchemy import create_engine
 
 from notesweb import create_app
 from notesweb.extensions import db
+from notesweb.models import User
 
 from .html import Browser
 
@@ -150,7 +151,7 @@ def api_token(app, user) -> str:
     from notesweb.auth import service as auth_service
 
     with app.app_context():
-        secret, _record = auth_service.create_token(db.session.merge(user), "tests")
+        secret, _record = auth_service.create_token(db.session.get(User, user.id), "tests")
         return secret
 
 
@@ -199,7 +200,7 @@ def make_notes(app, user):
 
     def make(count: int, prefix: str = "Note", owner=user) -> list[int]:
         with app.app_context():
-            owner = db.session.merge(owner)
+            owner = db.session.get(User, owner.id)
             return [
                 service.create_note(owner, f"{prefix} {i}", f"Body {i}").id for i in range(count)
             ]

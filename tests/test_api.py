@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from notesweb.limits import API_OFFSET_MAX, BODY_MAX, TITLE_MAX
+from notesweb.models import User
 
 PROBLEM = "application/problem+json"
 
@@ -162,7 +163,7 @@ def test_a_write_that_races_a_delete_is_404(app, user, make_notes, other_writer)
 
     (note_id,) = make_notes(1)
     with app.app_context():
-        note = service.get_note(db.session.merge(user), note_id)
+        note = service.get_note(db.session.get(User, user.id), note_id)
         with other_writer.begin() as connection:
             connection.exec_driver_sql("DELETE FROM notes")
         with pytest.raises(NoteNotFound):
@@ -175,7 +176,7 @@ def test_concurrent_writers_without_if_match_get_409(app, user, client, make_not
 
     (note_id,) = make_notes(1)
     with app.app_context():
-        note = service.get_note(db.session.merge(user), note_id)
+        note = service.get_note(db.session.get(User, user.id), note_id)
         with other_writer.begin() as connection:
             connection.exec_driver_sql("UPDATE notes SET version = 2, body = 'theirs'")
         with pytest.raises(service.VersionConflict):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from notesweb.extensions import db
 from notesweb.limits import BODY_MAX, PASSWORD_MAX, TITLE_MAX, TOKEN_NAME_MAX
+from notesweb.models import User
 
 from .conftest import PASSWORD, sign_in
 from .html import Browser, textarea_value
@@ -252,4 +253,4 @@ def test_a_note_made_without_a_body_has_an_empty_one(app, user):
     from notesweb.notes import service
 
     with app.app_context():
-        assert service.create_note(db.session.merge(user), "Title only").body == ""
+        assert service.create_note(db.session.get(User, user.id), "Title only").body == ""

@@ -1,9 +1,12 @@
 """Many writers at once against gunicorn with 2 workers: 8 clients create, read, edit
 and delete notes for 20 seconds (bench/load.py). No request may fail, every
 acknowledged create must be there afterwards with its last acknowledged edit, and
-every acknowledged delete must have stuck. Figures belong to bench/, not here."""
+every acknowledged delete must have stuck; the account's kept total must match its
+notes. Figures belong to bench/, not here."""
 
 from __future__ import annotations
+
+from sqlalchemy import create_engine, text
 
 from bench.load import run_load
 
@@ -23,3 +26,11 @@ def test_eight_writers_for_twenty_seconds_lose_nothing(database_url):
     assert "database is locked" not in log
     assert "database unavailable" not in log
     assert "Traceback" not in log
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        kept, rows = connection.execute(
+            text("SELECT note_count, (SELECT count(*) FROM notes) FROM users")
+        ).one()
+    engine.dispose()
+    # The total of the lists, kept by every create and delete across both workers.
+    assert kept == rows > 0

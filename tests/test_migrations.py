@@ -112,3 +112,18 @@ def _new_note_id(owner) -> int:
     from notesweb.notes import service
 
     return service.create_note(owner, "Fresh").id
+
+
+def test_the_count_migration_counts_the_notes_already_there(app, user, make_notes):
+    from notesweb.models import User
+
+    make_notes(3)
+    with app.app_context():
+        downgrade(revision="0002")
+        assert "note_count" not in {c["name"] for c in inspect(db.engine).get_columns("users")}
+        # Every note survives the way down (dropping the column must not rebuild `users`,
+        # which would take its notes with it on SQLite).
+        assert db.session.execute(text("SELECT count(*) FROM notes")).scalar() == 3
+        db.session.remove()
+        upgrade()
+        assert db.session.get(User, user.id).note_count == 3

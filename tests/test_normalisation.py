@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from notesweb.extensions import db
+from notesweb.models import User
 
 from .conftest import PASSWORD, change_password, sign_in
 from .html import Browser
@@ -171,5 +172,5 @@ def test_a_refused_new_password_is_reported_on_the_password_field(app, user):
     from notesweb.extensions import db
 
     with app.app_context(), pytest.raises(ValidationError) as refused:
-        service.set_password(db.session.merge(user), "short")
+        service.set_password(db.session.get(User, user.id), "short")
     assert [e.field for e in refused.value.errors] == ["password"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from notesweb.limits import PAGE_SIZE
+from notesweb.models import User
 
 
 def ids_on(page) -> list[int]:
@@ -16,13 +17,14 @@ def total_on(page) -> str:
     return page.html.select_one("#notes-total").get_text(strip=True)
 
 
-def delete_notes(app, ids) -> None:
+def delete_notes(app, user, ids) -> None:
     from notesweb.extensions import db
-    from notesweb.models import Note
+    from notesweb.notes import service
 
     with app.app_context():
-        db.session.execute(Note.__table__.delete().where(Note.id.in_(list(ids))))
-        db.session.commit()
+        owner = db.session.get(User, user.id)
+        for note_id in ids:
+            service.delete_note(service.get_note(owner, note_id))
 
 
 def test_newer_links_walk_back_to_the_first_page(browser_client, make_notes):
@@ -63,13 +65,13 @@ def test_a_count_that_fills_its_pages_exactly_has_no_link_to_an_empty_page(
     assert page.html.select_one("#pager-older").has_attr("hidden")
 
 
-def test_an_older_page_whose_notes_were_all_deleted(app, browser_client, make_notes):
+def test_an_older_page_whose_notes_were_all_deleted(app, user, browser_client, make_notes):
     ids = make_notes(PAGE_SIZE + 5)
     newest_first = sorted(ids, reverse=True)
     first = browser_client.get("/notes/")
     older_url = first.html.select_one("#older-link")["href"]
     # The five notes of the second page go, and so does the note its cursor names.
-    delete_notes(app, newest_first[PAGE_SIZE - 1 :])
+    delete_notes(app, user, newest_first[PAGE_SIZE - 1 :])
 
     empty = browser_client.get(older_url)
     assert empty.status == 200
@@ -84,7 +86,7 @@ def test_an_older_page_whose_notes_were_all_deleted(app, browser_client, make_no
     assert back.html.select_one("#older-link") is None
 
 
-def test_a_newer_page_whose_notes_were_all_deleted(app, browser_client, make_notes):
+def test_a_newer_page_whose_notes_were_all_deleted(app, user, browser_client, make_notes):
     ids = make_notes(PAGE_SIZE * 2 + 5)
     newest_first = sorted(ids, reverse=True)
     page = browser_client.get("/notes/")
@@ -93,7 +95,7 @@ def test_a_newer_page_whose_notes_were_all_deleted(app, browser_client, make_not
     assert ids_on(last) == newest_first[PAGE_SIZE * 2 :]
     newer_url = last.html.select_one("#newer-link")["href"]
     # Every note newer than the last page goes; the last page's five stay.
-    delete_notes(app, newest_first[: PAGE_SIZE * 2])
+    delete_notes(app, user, newest_first[: PAGE_SIZE * 2])
     remaining = newest_first[PAGE_SIZE * 2 :]
 
     # Nothing is newer any more: the newest page is shown rather than an empty one.
@@ -109,11 +111,11 @@ def test_a_newer_page_whose_notes_were_all_deleted(app, browser_client, make_not
     assert seen == remaining
 
 
-def test_an_api_cursor_whose_notes_were_all_deleted(app, api_client, make_notes):
+def test_an_api_cursor_whose_notes_were_all_deleted(app, user, api_client, make_notes):
     ids = make_notes(25)
     newest_first = sorted(ids, reverse=True)
     cursor = api_client.get("/api/notes?limit=20").get_json()["next_cursor"]
-    delete_notes(app, newest_first[19:])
+    delete_notes(app, user, newest_first[19:])
 
     response = api_client.get(f"/api/notes?limit=20&cursor={cursor}")
     assert response.status_code == 200
@@ -149,13 +151,13 @@ def test_an_offset_past_the_end_is_an_empty_last_page(api_client, make_notes):
     assert (page["items"], page["total"], page["next_cursor"]) == ([], 5, None)
 
 
-def test_a_newer_link_reaches_the_one_note_left_above(app, browser_client, make_notes):
+def test_a_newer_link_reaches_the_one_note_left_above(app, user, browser_client, make_notes):
     """Page 2's Newer link starts from its own first note, not from the cursor: when
     all of page 1 but its last note is deleted, that note can still be reached."""
     ids = make_notes(PAGE_SIZE + 5)
     newest_first = sorted(ids, reverse=True)
     older_url = browser_client.get("/notes/").html.select_one("#older-link")["href"]
-    delete_notes(app, newest_first[: PAGE_SIZE - 1])
+    delete_notes(app, user, newest_first[: PAGE_SIZE - 1])
     second = browser_client.get(older_url)
     assert ids_on(second) == newest_first[PAGE_SIZE:]
     newer = browser_client.follow(second, "#newer-link")

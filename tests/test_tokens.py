@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from notesweb.extensions import db
+from notesweb.models import User
 
 from .conftest import PASSWORD
 from .html import Browser, csrf_token, soup
@@ -182,7 +183,7 @@ def test_a_token_made_without_a_name_is_given_one(app, user):
     from notesweb.auth import service
 
     with app.app_context():
-        _secret, record = service.create_token(db.session.merge(user))
+        _secret, record = service.create_token(db.session.get(User, user.id))
         assert record.name == "API token"
 
 

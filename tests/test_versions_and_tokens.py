@@ -10,6 +10,7 @@ from sqlalchemy import select, text
 
 from notesweb.exceptions import NoteNotFound
 from notesweb.extensions import db
+from notesweb.models import User
 
 
 def stored(app, note_id: int):
@@ -86,7 +87,7 @@ def test_the_edit_form_sent_back_unchanged_keeps_version_and_place(
     from notesweb.notes import service
 
     with app.app_context():
-        target = service.create_note(db.session.merge(user), "Unchanged", body).id
+        target = service.create_note(db.session.get(User, user.id), "Unchanged", body).id
     ids = [target, *make_notes(2)]
     before = stored(app, target)
 
@@ -108,7 +109,7 @@ def test_a_delete_that_races_another_delete_is_not_found(app, user, make_notes, 
 
     doomed, kept = make_notes(2)
     with app.app_context():
-        note = service.get_note(db.session.merge(user), doomed)
+        note = service.get_note(db.session.get(User, user.id), doomed)
         with other_writer.begin() as connection:
             connection.execute(text("DELETE FROM notes WHERE id = :id"), {"id": doomed})
         with pytest.raises(NoteNotFound) as lost:

@@ -45,7 +45,8 @@ class Notes(MethodView):
         """List notes, newest first (by last change)."""
         limit = query["limit"]
         if query["cursor"] is not None:
-            page, offset = service.list_notes(api_user(), query["cursor"], limit), None
+            offset = None
+            page = service.list_notes(api_user(), query["cursor"], limit, link_newer=False)
         else:
             offset = query["offset"] or 0
             page = service.list_notes_by_offset(api_user(), offset, limit)

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from ..exceptions import FieldError, TokenNotFound, ValidationError
@@ -185,7 +186,12 @@ def token_record(secret: str) -> ApiToken | None:
     """The live token with this secret, its last use noted; None if unknown or expired."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
+    # The owner comes in the same query: every API request needs both.
+    record = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _digest(secret))
+    )
     now = utcnow()
     if record is None or record.expires_at <= now:
         return None

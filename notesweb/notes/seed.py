@@ -13,6 +13,7 @@ from sqlalchemy import insert, text
 
 from ..extensions import db
 from ..models import Note, User, utcnow
+from .service import add_to_note_count
 
 BATCH = 10_000
 SPREAD = timedelta(days=730)
@@ -117,6 +118,7 @@ def seed_notes(
         size = min(batch, left)
         # Into the table, not through the ORM, which would number every version 1.
         db.session.execute(insert(Note.__table__), [next(rows) for _ in range(size)])
+        add_to_note_count(owner.id, size)
         db.session.commit()
         left -= size
         progress(size)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..exceptions import FieldError, NoteNotFound, ValidationError, VersionConflict
 from ..extensions import db
 from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, LINE_BREAKS, TITLE_MAX, TRIMMED
 from ..models import Note, User, utcnow
-from ..pagination import Cursor, Keyset, Page, count, keyset_page, offset_page
+from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
 
@@ -77,6 +77,7 @@ def create_note(owner: User, title: str, body: str = "") -> Note:
         updated_at=now,
     )
     db.session.add(note)
+    add_to_note_count(owner.id, 1)
     db.session.commit()
     return note
 
@@ -107,24 +108,41 @@ def update_note(
 
 
 def delete_note(note: Note) -> None:
-    result = db.session.execute(
-        delete(Note).where(Note.id == note.id, Note.owner_id == note.owner_id)
-    )
-    db.session.commit()
+    note_id, owner_id = note.id, note.owner_id
+    result = db.session.execute(delete(Note).where(Note.id == note_id, Note.owner_id == owner_id))
     if result.rowcount == 0:
-        raise NoteNotFound(note.id)
+        db.session.rollback()
+        raise NoteNotFound(note_id)
+    add_to_note_count(owner_id, -1)
+    db.session.commit()
+
+
+def add_to_note_count(owner_id: int, change: int) -> None:
+    """Part of the transaction that adds or removes the notes, so the count is exact.
+    The database adds, so that writers at once do not overwrite each other's count;
+    the owner, if loaded, reads the new count back."""
+    db.session.execute(
+        update(User)
+        .where(User.id == owner_id)
+        .values(note_count=User.note_count + change)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def count_notes(owner: User) -> int:
-    return count(notes_query(owner))
+    return owner.note_count
 
 
-def list_notes(owner: User, cursor: Cursor | None, limit: int) -> Page[Note]:
-    return keyset_page(notes_query(owner), NOTES_ORDER, cursor, limit)
+def list_notes(
+    owner: User, cursor: Cursor | None, limit: int, *, link_newer: bool = True
+) -> Page[Note]:
+    return keyset_page(
+        notes_query(owner), NOTES_ORDER, cursor, limit, owner.note_count, link_newer=link_newer
+    )
 
 
 def list_notes_by_offset(owner: User, offset: int, limit: int) -> Page[Note]:
-    return offset_page(notes_query(owner), NOTES_ORDER, offset, limit)
+    return offset_page(notes_query(owner), NOTES_ORDER, offset, limit, owner.note_count)
 
 
 def decode_cursor(token: str) -> Cursor:

@@ -1,0 +1,84 @@
+"""How many SQL statements a read sends: an API read is the token with its owner, then
+the notes; the total comes with the owner, never from a count."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from notesweb.extensions import db
+
+
+@contextmanager
+def statements(app):
+    sent: list[str] = []
+
+    def record(_conn, _cursor, sql, *_args):
+        sent.append(" ".join(sql.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def notes(api_client, make_notes):
+    ids = make_notes(30)
+    # The token's first use is written down (once a minute); reads after it only read.
+    assert api_client.get("/api/notes?limit=1").status_code == 200
+    return ids
+
+
+def api_reads(ids, api_client) -> list[str]:
+    cursor = api_client.get("/api/notes?limit=5").json["next_cursor"]
+    return [
+        f"/api/notes/{ids[3]}",
+        "/api/notes",
+        "/api/notes?limit=100",
+        "/api/notes?offset=10&limit=5",
+        "/api/notes?offset=1000",
+        f"/api/notes?cursor={cursor}&limit=5",
+    ]
+
+
+def test_an_api_read_sends_two_statements(app, api_client, notes):
+    for url in api_reads(notes, api_client):
+        with statements(app) as sent:
+            response = api_client.get(url)
+        assert response.status_code == 200, url
+        assert len(sent) == 2, (url, sent)
+        assert "api_tokens" in sent[0] and "JOIN users" in sent[0], sent[0]
+        assert sent[1].startswith("SELECT notes."), sent[1]
+        assert not any("count(" in sql.lower() for sql in sent), sent
+
+
+def test_a_read_for_a_note_that_is_not_there_sends_two_statements(app, api_client, notes):
+    with statements(app) as sent:
+        assert api_client.get("/api/notes/999999").status_code == 404
+    assert len(sent) == 2, sent
+
+
+def test_the_first_use_of_a_token_in_a_minute_adds_only_its_note_of_use(
+    app, api_client, make_notes
+):
+    (note_id,) = make_notes(1)
+    with statements(app) as sent:
+        assert api_client.get(f"/api/notes/{note_id}").status_code == 200
+    assert [sql.split()[0] for sql in sent] == ["SELECT", "UPDATE", "SELECT"], sent
+    assert "last_used_at" in sent[1]
+
+
+def test_the_list_page_and_a_note_page_send_two_statements(app, client, make_notes):
+    ids = make_notes(30)
+    for url in ("/notes/", f"/notes/{ids[0]}"):
+        client.get(url)  # the session and its CSRF token are settled on the first page
+        with statements(app) as sent:
+            assert client.get(url).status_code == 200
+        assert len(sent) == 2, (url, sent)
+        assert "login_sessions" in sent[0], sent[0]

@@ -3,6 +3,7 @@ the notes; the total comes with the owner, never from a count."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -11,12 +12,21 @@ from sqlalchemy import event
 from notesweb.extensions import db
 
 
+class Sent(list):
+    """The statements sent, as one-line SQL; `parameters` holds each one's parameters."""
+
+    def __init__(self):
+        super().__init__()
+        self.parameters = []
+
+
 @contextmanager
 def statements(app):
-    sent: list[str] = []
+    sent = Sent()
 
-    def record(_conn, _cursor, sql, *_args):
+    def record(_conn, _cursor, sql, parameters, *_args):
         sent.append(" ".join(sql.split()))
+        sent.parameters.append(parameters)
 
     with app.app_context():
         engine = db.engine
@@ -82,3 +92,25 @@ def test_the_list_page_and_a_note_page_send_two_statements(app, client, make_not
             assert client.get(url).status_code == 200
         assert len(sent) == 2, (url, sent)
         assert "login_sessions" in sent[0], sent[0]
+
+
+def limit_of(sql: str, parameters) -> int | None:
+    """The LIMIT a statement was sent with (SQLite's ? or psycopg's %(name)s)."""
+    found = re.search(r"LIMIT (\?|%\((\w+)\)s)", sql)
+    if found is None:
+        return None
+    if found.group(2):
+        return parameters[found.group(2)]
+    return parameters[sql[: found.start()].count("?")]
+
+
+@pytest.mark.parametrize("limit", [5, 10])
+def test_a_page_reads_one_note_more_than_it_shows_and_no_more(app, api_client, notes, limit):
+    cursor = api_client.get(f"/api/notes?limit={limit}").json["next_cursor"]
+    for url, wanted in (
+        (f"/api/notes?limit={limit}&cursor={cursor}", limit + 1),  # one more: is there a next?
+        (f"/api/notes?limit={limit}&offset=3", limit),  # the total says whether there is
+    ):
+        with statements(app) as sent:
+            assert len(api_client.get(url).json["items"]) == limit
+        assert limit_of(sent[1], sent.parameters[1]) == wanted, sent[1]

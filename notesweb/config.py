@@ -66,9 +66,13 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # Rate limits: in memory per process by default; redis://… shares them.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_NAMESPACE": os.environ.get("RATELIMIT_NAMESPACE", "notesweb"),
-        # The last 60 seconds, not the clock's minute: no burst across a window edge.
-        "RATELIMIT_STRATEGY": "moving-window",
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # The last 60 seconds, not the clock's minute, so no burst across a window edge;
+        # estimated from this minute's count and the last one's, at a constant cost per
+        # hit (a moving window keeps every hit, and its cost grows with the limit).
+        "RATELIMIT_STRATEGY": "sliding-window-counter",
+        # No X-RateLimit-* headers: each would cost every request a second round trip
+        # to Redis. A refused request still says when to come back (Retry-After).
+        "RATELIMIT_HEADERS_ENABLED": False,
         # Redis gone: count in memory meanwhile rather than refuse every sign-in.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADER_RETRY_AFTER_VALUE": "delta-seconds",

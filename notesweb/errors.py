@@ -8,11 +8,14 @@ No answer here reads the database: who is signed in was settled before the view 
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 
 from flask import Flask, current_app, g, render_template, request
+from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -20,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 from .auth import identity
 from .database import DATABASE_ERRORS, end_transaction, is_outage, outage_reason
 from .exceptions import FieldError, NotFoundError, ValidationError, VersionConflict
-from .extensions import csrf, login_manager
+from .extensions import csrf, limiter, login_manager
 from .htmx import wants_fragment
 from .problems import problem
 
@@ -61,6 +64,16 @@ class Failure:
 def _http_error(exc: HTTPException) -> Failure:
     headers = {k: v for k, v in exc.get_headers() if k.lower() in _PASSED_ON}
     return Failure(exc.code or 500, exc.description or "", headers=headers)
+
+
+def _rate_limited(exc: RateLimitExceeded) -> Failure:
+    """Only a refused request asks the limit's store when its window frees up: rate
+    headers on every answer would cost every request a second round trip to Redis."""
+    failure = _http_error(exc)
+    if (limit := limiter.current_limit) is not None:
+        reset_at, _remaining = limit.window
+        failure.headers["Retry-After"] = str(max(1, math.ceil(reset_at - time.time())))
+    return failure
 
 
 def _csrf_error(_exc: CSRFError) -> Failure:
@@ -110,6 +123,7 @@ def _unexpected(exc: Exception) -> Failure:
 
 ERROR_TABLE: dict[type[Exception], Callable[[Exception], Failure]] = {
     HTTPException: _http_error,
+    RateLimitExceeded: _rate_limited,
     CSRFError: _csrf_error,
     ValidationError: _invalid,
     NotFoundError: _not_found,

@@ -109,7 +109,10 @@ class NoteListQuery(StrictSchema):
     offset = fields.Integer(
         load_default=None,
         validate=validate.Range(0, API_OFFSET_MAX),
-        metadata={"description": "Skip this many notes (default 0). Not with `cursor`."},
+        metadata={
+            "description": f"Skip this many notes (default 0, at most {API_OFFSET_MAX:,}; "
+            "further on, follow `next_cursor`). Not with `cursor`."
+        },
     )
     cursor = NotesCursor(
         load_default=None,

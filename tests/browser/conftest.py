@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from notesweb.extensions import db
-from notesweb.models import Note
+from notesweb.models import Note, User
 from notesweb.notes import service
 
 from ..conftest import PASSWORD, make_app
@@ -137,6 +137,7 @@ def notes(live_database, live_user):
 
     with app.app_context():
         db.session.execute(delete(Note))
+        db.session.execute(update(User).values(note_count=0))  # the kept totals too
         db.session.commit()
     yield Notes
     with app.app_context():

@@ -10,7 +10,8 @@ instances share them) with a limit far above the load. wrk (Debian: `apt-get ins
 wrk`) drives every request below at a fixed concurrency (-t1 -c8) for `--seconds`,
 after a warm-up, from a separate process; a Lua script adds the bearer token, the
 session cookie and the POST and PATCH bodies. The same gunicorn settings serving a
-bare WSGI "hello" (bench/hello.py) give the ceiling.
+bare WSGI "hello" (bench/hello.py) give the ceiling; serving a minimal Flask +
+Flask-SQLAlchemy get by id (bench/minimal.py) gives the yardstick the targets came from.
 
 It writes bench/results/speed-<label>.md (the table, the machine, the date, and the
 issue's targets met or not) and speed-<label>.png (matplotlib). The database is
@@ -370,7 +371,7 @@ def verdicts(results: dict[int, dict[str, Result]], ceiling: Result, rss: dict[i
     return rows
 
 
-def report(args, engine: str, results, ceiling: Result, rss, label: str) -> str:
+def report(args, engine: str, results, ceiling: Result, reference, rss, label: str) -> str:
     sizes = sorted(results)
     lines = [
         f"# notesweb speed, {engine}",
@@ -383,7 +384,10 @@ def report(args, engine: str, results, ceiling: Result, rss, label: str) -> str:
         "in ms; errors are failed connections and any status but 2xx and 3xx.",
         "",
         f"Ceiling, a bare WSGI hello under the same gunicorn: **{ceiling.rps:,.0f} req/s** "
-        f"(p50 {ceiling.p50_ms:.1f} ms).",
+        f"(p50 {ceiling.p50_ms:.1f} ms). A minimal Flask + Flask-SQLAlchemy app fetching "
+        f"the same notes by id with one ORM query and nothing else (bench/minimal.py), at "
+        f"{sizes[0]:,} notes: **{reference.rps:,.0f} req/s**, {reference.rps / ceiling.rps:.0%} "
+        f"of the ceiling (p50 {reference.p50_ms:.1f} ms).",
         "",
         "| request | "
         + " | ".join(f"{s:,} notes: req/s · p50 · p99 · errors" for s in sizes)
@@ -469,7 +473,7 @@ def main() -> None:
             ceiling = measure_ceiling(env, log, args.seconds, folder)
             print(f"ceiling: {ceiling.rps:,.0f} req/s", flush=True)
 
-            results, rss, seeded = {}, {}, 0
+            results, rss, seeded, reference = {}, {}, 0, None
             for size in sizes:
                 started = time.monotonic()
                 flask(source, env, "notes", "seed", USERNAME, str(size - seeded), "--seed", "1")
@@ -488,10 +492,13 @@ def main() -> None:
                               f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "
                               f"{result.errors} errors", flush=True)  # fmt: skip
                     rss[size] = worker_rss_mb(master)
+                if size == sizes[0]:
+                    reference = measure_reference(env, log, ids, args.seconds, folder)
+                    print(f"  minimal Flask app, get: {reference.rps:,.0f} req/s", flush=True)
                 seeded += sum(r.requests for n, r in results[size].items() if n == "API create")
                 print(f"  workers: {', '.join(f'{m:.0f} MB' for m in rss[size])}", flush=True)
 
-    markdown = report(args, engine, results, ceiling, rss, label)
+    markdown = report(args, engine, results, ceiling, reference, rss, label)
     (RESULTS / f"speed-{label}.md").write_text(markdown)
     chart(results, ceiling, engine, RESULTS / f"speed-{label}.png")
     print(markdown)
@@ -501,6 +508,13 @@ def measure_ceiling(env, log: Path, seconds: int, folder: Path) -> Result:
     hello = Endpoint("bare WSGI hello", "GET", ["/"], "none")
     with gunicorn(ROOT, env, "bench.hello:app", log) as (base, _):
         return wrk(base, hello, {}, seconds, folder / "hello.lua")
+
+
+def measure_reference(env, log: Path, ids: list[int], seconds: int, folder: Path) -> Result:
+    """The same notes fetched by a minimal Flask + Flask-SQLAlchemy app (bench/minimal.py)."""
+    get = Endpoint("minimal Flask get", "GET", [f"/api/notes/{i}" for i in ids], "none")
+    with gunicorn(ROOT, env, "bench.minimal:app", log) as (base, _):
+        return wrk(base, get, {}, seconds, folder / "minimal.lua")
 
 
 if __name__ == "__main__":

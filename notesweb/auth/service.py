@@ -8,9 +8,9 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from ..exceptions import FieldError, TokenNotFound, ValidationError
@@ -35,6 +35,19 @@ TOKEN_PREFIX = "nw_"
 _DUMMY_HASH = hash_password("not a real password")
 # Writing last_used_at on every request would make every read a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+# Every request runs one of these, so each is built once: SQLAlchemy derives an ORM
+# statement's cache key anew for each new statement object, a third of the query's cost.
+_SIGNED_IN_USER = (
+    select(User).join(LoginSession).where(LoginSession.token_hash == bindparam("token_hash"))
+)
+# The owner comes in the same query: every API request needs both.
+_TOKEN_WITH_OWNER = (
+    select(ApiToken)
+    .join(ApiToken.user)
+    .options(contains_eager(ApiToken.user))
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
 
 
 # ASCII only: no look-alike names (Cyrillic "а" for "a"), and case folding never
@@ -142,9 +155,7 @@ def start_login_session(user: User) -> str:
 
 
 def user_for_login_session(secret: str) -> User | None:
-    return db.session.scalar(
-        select(User).join(LoginSession).where(LoginSession.token_hash == _digest(secret))
-    )
+    return db.session.scalar(_SIGNED_IN_USER, {"token_hash": _digest(secret)})
 
 
 def end_login_session(secret: str) -> None:
@@ -186,12 +197,7 @@ def token_record(secret: str) -> ApiToken | None:
     """The live token with this secret, its last use noted; None if unknown or expired."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    # The owner comes in the same query: every API request needs both.
-    record = db.session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
-        .where(ApiToken.token_hash == _digest(secret))
-    )
+    record = db.session.scalar(_TOKEN_WITH_OWNER, {"token_hash": _digest(secret)})
     now = utcnow()
     if record is None or record.expires_at <= now:
         return None

@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .auth import service
@@ -101,6 +101,15 @@ def seed_command(username: str, count: int, batch: int, random_seed: int | None)
     click.echo(f"added {count:,} notes to {user.username}")
 
 
+@click.command("purge")
+@with_appcontext
+def purge() -> None:
+    """Delete ended sign-in sessions and expired API tokens (run it from cron)."""
+    sessions, tokens = service.purge_expired()
+    click.echo(f"deleted {sessions} ended sessions and {tokens} expired tokens")
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(notes_cli)
+    app.cli.add_command(purge)

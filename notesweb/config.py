@@ -63,6 +63,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE", "false")),
         "REGISTRATION_OPEN": _flag(os.environ.get("REGISTRATION_OPEN", "true")),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", 30)),
+        # A sign-in ends after this long without a request, and this long after it began,
+        # whatever the browser keeps (checked on the server at every request).
+        "SESSION_IDLE_TIMEOUT": _seconds("SESSION_IDLE_TIMEOUT", 7 * 24 * 3600),
+        "SESSION_LIFETIME": _seconds("SESSION_LIFETIME", 30 * 24 * 3600),
         # Rate limits: in memory per process by default; redis://… shares them.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_NAMESPACE": os.environ.get("RATELIMIT_NAMESPACE", "notesweb"),
@@ -94,6 +98,13 @@ def _flag(value: str) -> bool:
     if value.strip().lower() in ("0", "false", "no", "off"):
         return False
     refuse_to_start(f"{value!r} is not a yes/no setting (use true or false)")
+
+
+def _seconds(name: str, default: int) -> int:
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) == 0:
+        refuse_to_start(f"{name} must be a whole number of seconds above 0, not {value!r}")
+    return int(value)
 
 
 def _networks(setting: str) -> tuple[IPv4Network | IPv6Network, ...]:

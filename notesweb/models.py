@@ -66,7 +66,8 @@ class User(UserMixin, db.Model):
 
 
 class LoginSession(db.Model):
-    """One signed-in browser. Logging out deletes it, so a copied cookie dies too."""
+    """One signed-in browser. Logging out deletes it, so a copied cookie dies too; so
+    do SESSION_LIFETIME after `created_at` and SESSION_IDLE_TIMEOUT after `last_seen_at`."""
 
     __tablename__ = "login_sessions"
 
@@ -74,6 +75,8 @@ class LoginSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written at most once a minute (see auth.service), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 

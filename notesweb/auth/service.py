@@ -33,13 +33,16 @@ TOKEN_PREFIX = "nw_"
 # A hash to check against when the username is unknown, so that the answer takes
 # as long as for a known one and does not reveal which usernames exist.
 _DUMMY_HASH = hash_password("not a real password")
-# Writing last_used_at on every request would make every read a write.
+# Writing last_used_at (or a session's last_seen_at) on every request would make every
+# read a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 # Every request runs one of these, so each is built once: SQLAlchemy derives an ORM
 # statement's cache key anew for each new statement object, a third of the query's cost.
 _SIGNED_IN_USER = (
-    select(User).join(LoginSession).where(LoginSession.token_hash == bindparam("token_hash"))
+    select(User, LoginSession)
+    .join(LoginSession)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
 )
 # The owner comes in the same query: every API request needs both.
 _TOKEN_WITH_OWNER = (
@@ -147,15 +150,75 @@ def _digest(token: str) -> str:
 
 
 def start_login_session(user: User) -> str:
-    """A new sign-in: returns the secret the browser's session cookie carries."""
+    """A new sign-in: returns the secret the browser's session cookie carries. The
+    account's ended sessions and expired tokens go at the same time."""
     secret = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(user=user, token_hash=_digest(secret), created_at=utcnow()))
+    now = utcnow()
+    _purge(now, user)
+    db.session.add(
+        LoginSession(user=user, token_hash=_digest(secret), created_at=now, last_seen_at=now)
+    )
     db.session.commit()
     return secret
 
 
 def user_for_login_session(secret: str) -> User | None:
-    return db.session.scalar(_SIGNED_IN_USER, {"token_hash": _digest(secret)})
+    """The user signed in with this secret, if the session has not ended; an ended
+    session is deleted, and its last request noted otherwise."""
+    found = db.session.execute(_SIGNED_IN_USER, {"token_hash": _digest(secret)}).first()
+    if found is None:
+        return None
+    user, login_session = found
+    now = utcnow()
+    if _session_ended(login_session, now):
+        db.session.delete(login_session)
+        db.session.commit()
+        return None
+    if now - login_session.last_seen_at >= _last_seen_resolution():
+        login_session.last_seen_at = now
+        db.session.commit()
+    return user
+
+
+def _session_ended(login_session: LoginSession, now) -> bool:
+    idle, lifetime = _session_limits()
+    return now - login_session.last_seen_at >= idle or now - login_session.created_at >= lifetime
+
+
+def _session_limits() -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    return (
+        timedelta(seconds=config["SESSION_IDLE_TIMEOUT"]),
+        timedelta(seconds=config["SESSION_LIFETIME"]),
+    )
+
+
+def _last_seen_resolution() -> timedelta:
+    # Within a tenth of a short idle timeout (a test's few seconds) too.
+    return min(LAST_USED_RESOLUTION, _session_limits()[0] / 10)
+
+
+def purge_expired() -> tuple[int, int]:
+    """Deletes every ended sign-in session and expired API token: (sessions, tokens)."""
+    counts = _purge(utcnow())
+    db.session.commit()
+    return counts
+
+
+def _purge(now, user: User | None = None) -> tuple[int, int]:
+    idle, lifetime = _session_limits()
+    sessions = delete(LoginSession).where(
+        (LoginSession.last_seen_at <= now - idle) | (LoginSession.created_at <= now - lifetime)
+    )
+    tokens = delete(ApiToken).where(ApiToken.expires_at <= now)
+    if user is not None:
+        sessions = sessions.where(LoginSession.user_id == user.id)
+        tokens = tokens.where(ApiToken.user_id == user.id)
+    unsynchronised = {"synchronize_session": False}  # what is deleted is never used again
+    return (
+        db.session.execute(sessions, execution_options=unsynchronised).rowcount,
+        db.session.execute(tokens, execution_options=unsynchronised).rowcount,
+    )
 
 
 def end_login_session(secret: str) -> None:

@@ -42,6 +42,12 @@ class TokenNotFound(NotFoundError):
         self.token_id = token_id
 
 
+class LoginSessionNotFound(NotFoundError):
+    def __init__(self, session_id: int):
+        super().__init__(f"There is no signed-in browser {session_id}.")
+        self.session_id = session_id
+
+
 class VersionConflict(DomainError):
     """The note changed since the version the writer started from; `current` is it now."""
 

@@ -17,6 +17,8 @@ PASSWORD_MIN = 8
 # Long passphrases are welcome; the cap only keeps hashing cheap to refuse.
 PASSWORD_MAX = 1024
 TOKEN_NAME_MAX = 100
+# What is kept of a browser's User-Agent, to describe its sign-in on the account page.
+USER_AGENT_MAX = 512
 
 # C0 and C1 control characters other than tab, newline and carriage return, and
 # lone surrogates (JSON can carry them; no database can store them).

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
-from .limits import TITLE_MAX, TOKEN_NAME_MAX, USERNAME_MAX
+from .limits import TITLE_MAX, TOKEN_NAME_MAX, USER_AGENT_MAX, USERNAME_MAX
 
 
 def utcnow() -> datetime:
@@ -45,9 +45,10 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = {"sqlite_autoincrement": True}
 
-    # Not a column: the secret of the sign-in session this user was loaded for.
-    # Flask-Login keeps it in the session cookie, and a deleted session ends it.
+    # Not columns: the secret of the sign-in session this user was loaded for, and its
+    # id. Flask-Login keeps the secret in the session cookie; a deleted session ends it.
     login_secret = None
+    login_session_id = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(USERNAME_MAX))
@@ -77,6 +78,7 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Written at most once a minute (see auth.service), not on every request.
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_agent: Mapped[str] = mapped_column(String(USER_AGENT_MAX), default="", server_default="")
 
     user: Mapped[User] = relationship()
 

@@ -36,20 +36,23 @@ ROUTES = list(routes())
 
 @pytest.fixture
 def world(app, user, make_notes, api_token):
-    """Alice's note and token, and Bob signed in (browser) and with a token (API)."""
+    """Alice's note, token and signed-in browser, and Bob signed in (browser) and with
+    a token (API)."""
     from notesweb.auth import service
     from notesweb.extensions import db
-    from notesweb.models import ApiToken
+    from notesweb.models import ApiToken, LoginSession
 
     (note_id,) = make_notes(1)
+    sign_in(app.test_client(), "alice")
     with app.app_context():
         token_id = db.session.query(ApiToken.id).scalar()
+        session_id = db.session.query(LoginSession.id).order_by(LoginSession.id).first()[0]
         bob = service.create_user("bob", "bob's long passphrase")
         bob_token, _ = service.create_token(bob)
     bob_browser = app.test_client()
     sign_in(bob_browser, "bob", "bob's long passphrase")
     return {
-        "values": {"note_id": note_id, "token_id": token_id},
+        "values": {"note_id": note_id, "token_id": token_id, "session_id": session_id},
         "bob_browser": bob_browser,
         "bob_token": bob_token,
     }
@@ -82,7 +85,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, world, rule, method):
 
 
 @pytest.mark.parametrize(
-    ("rule", "method"), [r for r in ROUTES if {"note_id", "token_id"} & r.values[0].arguments]
+    ("rule", "method"),
+    [r for r in ROUTES if {"note_id", "token_id", "session_id"} & r.values[0].arguments],
 )
 def test_another_users_things_are_404(app, world, rule, method):
     url = url_for_rule(rule, world["values"])

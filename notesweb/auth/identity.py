@@ -22,9 +22,15 @@ _NOBODY_NEEDED = frozenset(
 
 @login_manager.user_loader
 def load_user(secret: str):
-    user = service.user_for_login_session(secret)
-    if user is not None:
-        user.login_secret = secret
+    record = service.signed_in_session(secret)
+    if record is None:
+        return None
+    return signed_in_as(record.user, secret, record)
+
+
+def signed_in_as(user, secret: str, record):
+    """The user as this request knows it: which sign-in (secret and session) it is."""
+    user.login_secret, user.login_session_id = secret, record.id
     return user
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from ..exceptions import FieldError, TokenNotFound, ValidationError
+from ..exceptions import FieldError, LoginSessionNotFound, TokenNotFound, ValidationError
 from ..extensions import db
 from ..limits import (
     CONTROL_CHARACTERS,
@@ -23,6 +23,7 @@ from ..limits import (
     PASSWORD_MIN,
     TOKEN_NAME_MAX,
     TRIMMED,
+    USER_AGENT_MAX,
     USERNAME_MAX,
 )
 from ..models import ApiToken, LoginSession, User, utcnow
@@ -39,9 +40,10 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 # Every request runs one of these, so each is built once: SQLAlchemy derives an ORM
 # statement's cache key anew for each new statement object, a third of the query's cost.
-_SIGNED_IN_USER = (
-    select(User, LoginSession)
-    .join(LoginSession)
+_SESSION_WITH_USER = (
+    select(LoginSession)
+    .join(LoginSession.user)
+    .options(contains_eager(LoginSession.user))
     .where(LoginSession.token_hash == bindparam("token_hash"))
 )
 # The owner comes in the same query: every API request needs both.
@@ -149,35 +151,71 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_login_session(user: User) -> str:
-    """A new sign-in: returns the secret the browser's session cookie carries. The
-    account's ended sessions and expired tokens go at the same time."""
+def start_login_session(user: User, user_agent: str = "") -> tuple[str, LoginSession]:
+    """A new sign-in: returns the secret the browser's session cookie carries, and the
+    session. The account's ended sessions and expired tokens go at the same time."""
     secret = secrets.token_urlsafe(32)
     now = utcnow()
     _purge(now, user)
-    db.session.add(
-        LoginSession(user=user, token_hash=_digest(secret), created_at=now, last_seen_at=now)
+    record = LoginSession(
+        user=user,
+        token_hash=_digest(secret),
+        created_at=now,
+        last_seen_at=now,
+        user_agent=user_agent[:USER_AGENT_MAX],
+    )
+    db.session.add(record)
+    db.session.commit()
+    return secret, record
+
+
+def signed_in_session(secret: str) -> LoginSession | None:
+    """The sign-in with this secret, its user loaded, if it has not ended; an ended
+    session is deleted, and its last request noted otherwise."""
+    record = db.session.scalar(_SESSION_WITH_USER, {"token_hash": _digest(secret)})
+    if record is None:
+        return None
+    now = utcnow()
+    if _session_ended(record, now):
+        db.session.delete(record)
+        db.session.commit()
+        return None
+    if now - record.last_seen_at >= _last_seen_resolution():
+        record.last_seen_at = now
+        db.session.commit()
+    return record
+
+
+def login_sessions(user: User) -> list[LoginSession]:
+    """The account's signed-in browsers, the most recently seen first."""
+    return list(
+        db.session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id)
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        )
+    )
+
+
+def end_login_session_of(user: User, session_id: int) -> None:
+    """Signs out one of `user`'s browsers; someone else's is LoginSessionNotFound."""
+    if not 0 < session_id <= ID_MAX:
+        raise LoginSessionNotFound(session_id)
+    result = db.session.execute(
+        delete(LoginSession).where(LoginSession.id == session_id, LoginSession.user_id == user.id)
     )
     db.session.commit()
-    return secret
+    if result.rowcount == 0:
+        raise LoginSessionNotFound(session_id)
 
 
-def user_for_login_session(secret: str) -> User | None:
-    """The user signed in with this secret, if the session has not ended; an ended
-    session is deleted, and its last request noted otherwise."""
-    found = db.session.execute(_SIGNED_IN_USER, {"token_hash": _digest(secret)}).first()
-    if found is None:
-        return None
-    user, login_session = found
-    now = utcnow()
-    if _session_ended(login_session, now):
-        db.session.delete(login_session)
-        db.session.commit()
-        return None
-    if now - login_session.last_seen_at >= _last_seen_resolution():
-        login_session.last_seen_at = now
-        db.session.commit()
-    return user
+def end_other_login_sessions(user: User, keep_id: int) -> int:
+    """Signs out every browser of `user` but one; returns how many were signed out."""
+    result = db.session.execute(
+        delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.id != keep_id)
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def _session_ended(login_session: LoginSession, now) -> bool:

@@ -24,7 +24,9 @@ from ..limits import PASSWORD_MIN
 from ..notes.service import count_notes
 from ..rate_limits import limit_sign_in
 from . import service
+from .browsers import describe as describe_browser
 from .forms import DeleteAccountForm, LoginForm, PasswordChangeForm, SignupForm, TokenForm
+from .identity import signed_in_as
 
 bp = Blueprint("auth", __name__)
 
@@ -64,8 +66,8 @@ def signed_in_username() -> str:
 def sign_in(user) -> None:
     # A fresh session at every sign-in: nothing set before it carries over.
     session.clear()
-    user.login_secret = service.start_login_session(user)
-    login_user(user)
+    secret, record = service.start_login_session(user, request.user_agent.string)
+    login_user(signed_in_as(user, secret, record))
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -104,6 +106,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    return signed_out_here()
+
+
+def signed_out_here():
     service.end_login_session(current_user.login_secret)
     logout_user()
     session.clear()
@@ -112,6 +118,20 @@ def logout():
     # Drop what this browser kept of the signed-in pages.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+def duration(seconds: int) -> str:
+    """The largest whole unit: "7 days", "90 minutes", "1 second"."""
+    unit, count = "second", seconds
+    for name, size in (("minute", 60), ("hour", 3600), ("day", 86400)):
+        if seconds % size == 0:
+            unit, count = name, seconds // size
+    return f"{count} {unit}" + ("" if count == 1 else "s")
+
+
+@bp.app_template_filter("browser")
+def browser_filter(user_agent: str) -> str:
+    return describe_browser(user_agent)
 
 
 @bp.get("/account")
@@ -132,6 +152,9 @@ def render_account(
             token_form=token_form or TokenForm(formdata=None),
             password_form=password_form or PasswordChangeForm(formdata=None),
             tokens=service.user_tokens(current_user),
+            login_sessions=service.login_sessions(current_user),
+            idle_timeout=duration(current_app.config["SESSION_IDLE_TIMEOUT"]),
+            lifetime=duration(current_app.config["SESSION_LIFETIME"]),
             new_token=new_token,
             password_min=PASSWORD_MIN,
         ),
@@ -177,9 +200,10 @@ def delete_account():
 
 @bp.get("/account/tokens")
 @bp.get("/account/password")
+@bp.get("/account/sessions/end-others")
 @login_required
 def account_again():
-    """Where a reload of a token or password answer lands: the account page."""
+    """Where a reload of a token, password or sign-out answer lands: the account page."""
     return redirect(url_for("auth.account"), 303)
 
 
@@ -195,6 +219,28 @@ def create_token():
     # Shown once, on this response only; it is never stored or shown again.
     response = render_account(new_token=secret)
     return *response, {"Cache-Control": "no-store"}
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    """Signs out one of the account's browsers; this one's row is signing out here."""
+    if session_id == current_user.login_session_id:
+        return signed_out_here()
+    service.end_login_session_of(current_user, session_id)
+    if wants_fragment():
+        return ""
+    flash("That browser is signed out.", "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    ended = service.end_other_login_sessions(current_user, current_user.login_session_id)
+    browsers = "browser" if ended == 1 else "browsers"
+    flash(f"Signed out {ended} other {browsers}.", "success")
+    return redirect(url_for("auth.account"), 303)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

@@ -62,14 +62,18 @@ def list_users() -> None:
 @user_cli.command("set-password")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def set_password(name: str, password_stdin: bool) -> None:
-    """Set the password of NAME (and sign out all its browsers)."""
+@click.option("--keep-tokens", is_flag=True, help="Do not revoke the account's API tokens.")
+def set_password(name: str, password_stdin: bool, keep_tokens: bool) -> None:
+    """Set the password of NAME, sign out all its browsers and revoke its API tokens."""
     user = _existing(name)
     try:
-        service.set_password(user, _password("New password", password_stdin))
+        service.set_password(
+            user, _password("New password", password_stdin), keep_tokens=keep_tokens
+        )
     except ValidationError as exc:
         raise _report(exc) from None
-    click.echo(f"password of {user.username} set")
+    kept = "kept" if keep_tokens else "revoked"
+    click.echo(f"password of {user.username} set; its browsers signed out, its API tokens {kept}")
 
 
 @user_cli.command("delete")

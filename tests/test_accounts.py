@@ -173,7 +173,9 @@ def test_changing_the_password_signs_out_other_browsers(app, client, user):
     other = app.test_client()
     sign_in(other, "alice")
     page = change_password(client, PASSWORD, "a brand new passphrase")
-    assert page.flash_messages() == ["Password changed. Other browsers have been signed out."]
+    assert page.flash_messages() == [
+        "Password changed. Other browsers have been signed out and your API tokens revoked."
+    ]
     assert client.get("/notes/").status_code == 200  # this browser stays signed in
     assert other.get("/notes/").status_code == 303
     fresh = app.test_client()

@@ -209,7 +209,7 @@ def test_the_api_refuses_a_token_name_one_past_the_maximum(app, anon_client, use
 def test_the_account_page_accepts_a_token_name_of_the_maximum_length(app, client):
     name = "n" * TOKEN_NAME_MAX
     browser = Browser(client)
-    page = browser.submit(browser.get("/account"), "#token-form", name=name)
+    page = browser.submit(browser.get("/account"), "#token-form", name=name, password=PASSWORD)
     assert page.status == 200
     assert page.html.select_one("#new-token").get_text().startswith("nw_")
     rows = page.html.select("#tokens tbody tr")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .conftest import PASSWORD
 from .html import Browser, html_problems
 
 
@@ -14,7 +15,9 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
     weak_sign_up = anonymous.submit(
         anonymous.get("/signup"), "#signup-form", username="zoe", password="password"
     )
-    new_token = browser.submit(browser.get("/account"), "#token-form", name="validator")
+    new_token = browser.submit(
+        browser.get("/account"), "#token-form", name="validator", password=PASSWORD
+    )
     make_notes(25)
     first = browser.get("/notes/")
     second = browser.follow(first, "a[rel=next]")

@@ -161,7 +161,7 @@ def test_no_password_token_cookie_or_note_text_reaches_the_log(database_url, log
     )
     browser.submit(signed_up, "form.logout")
     browser.submit(browser.get("/login"), "#login-form", username="bob", password=password)
-    made = browser.submit(browser.get("/account"), "#token-form", name="laptop")
+    made = browser.submit(browser.get("/account"), "#token-form", name="laptop", password=password)
     token = made.html.select_one("#new-token").get_text().strip()
     browser.submit(browser.get("/notes/new"), "#note-form", title="Diary", body=note_body)
     api = app.test_client()

@@ -159,7 +159,7 @@ def test_the_api_names_a_token_sent_without_a_body(app, anon_client, user):
 @BLANK_NAMES
 def test_the_account_page_names_a_token_left_blank(app, client, name):
     browser = Browser(client)
-    page = browser.submit(browser.get("/account"), "#token-form", name=name)
+    page = browser.submit(browser.get("/account"), "#token-form", name=name, password=PASSWORD)
     assert page.status == 200
     rows = page.html.select("#tokens tbody tr")
     assert [row.select_one("td").get_text(strip=True) for row in rows] == ["API token"]

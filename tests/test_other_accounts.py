@@ -91,7 +91,9 @@ def test_deleting_an_account_leaves_other_accounts_intact(
 
 def change_alice_in_the_browser(client, runner) -> None:
     page = change_password(client, PASSWORD, NEW_PASSWORD)
-    assert page.flash_messages() == ["Password changed. Other browsers have been signed out."]
+    assert page.flash_messages() == [
+        "Password changed. Other browsers have been signed out and your API tokens revoked."
+    ]
 
 
 def change_alice_with_the_cli(client, runner) -> None:

@@ -124,7 +124,7 @@ def test_another_users_note_is_a_404_in_the_api(app, api_client, make_notes):
 def test_the_account_page_creates_lists_and_revokes_tokens(client):
     browser = Browser(client)
     account = browser.get("/account")
-    created = browser.submit(account, "#token-form", name="laptop sync")
+    created = browser.submit(account, "#token-form", name="laptop sync", password=PASSWORD)
     token = created.html.select_one("#new-token").get_text()
     assert token.startswith("nw_")
     assert created.response.headers["Cache-Control"] == "no-store"
@@ -174,7 +174,7 @@ def test_reloading_a_token_answer_leads_back_to_the_account_page(client):
 )
 def test_token_names_are_one_short_line(client, name, message):
     browser = Browser(client)
-    page = browser.submit(browser.get("/account"), "#token-form", name=name)
+    page = browser.submit(browser.get("/account"), "#token-form", name=name, password=PASSWORD)
     assert page.status == 422
     assert page.html.select_one("#name-error").get_text() == message
 
@@ -199,6 +199,6 @@ def test_revoking_an_impossible_token_id_is_404(client, token_id):
 def test_the_account_page_lists_the_newest_token_first(client):
     browser = Browser(client)
     for name in ("first", "second", "third"):
-        browser.submit(browser.get("/account"), "#token-form", name=name)
+        browser.submit(browser.get("/account"), "#token-form", name=name, password=PASSWORD)
     rows = browser.get("/account").html.select("#tokens tbody tr")
     assert [row.select_one("td").get_text() for row in rows] == ["third", "second", "first"]

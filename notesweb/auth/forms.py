@@ -1,6 +1,6 @@
 """Forms of the account pages. The rules they report are the auth service's."""
 
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
 from ..forms import ServiceForm
 from ..limits import PASSWORD_MIN, TOKEN_NAME_MAX, USERNAME_MAX
@@ -29,6 +29,11 @@ class SignupForm(ServiceForm):
 
 class TokenForm(ServiceForm):
     name = StringField("Name", render_kw={"maxlength": TOKEN_NAME_MAX, "required": True})
+    # A signed-in browser alone cannot mint 30-day tokens: a stolen session would
+    # otherwise outlive the owner's password change.
+    password = PasswordField(
+        "Your password", render_kw={"autocomplete": "current-password", "required": True}
+    )
 
 
 class PasswordChangeForm(ServiceForm):
@@ -39,6 +44,7 @@ class PasswordChangeForm(ServiceForm):
         "New password",
         render_kw={"autocomplete": "new-password", "required": True, "minlength": PASSWORD_MIN},
     )
+    keep_tokens = BooleanField("Keep my API tokens")
 
 
 class DeleteAccountForm(ServiceForm):

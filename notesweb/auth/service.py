@@ -126,19 +126,29 @@ def authenticate(username: str, password: str) -> User | None:
     return user if password_matches(user.password_hash, password) else None
 
 
-def set_password(user: User, password: str, field: str = "password") -> None:
+def set_password(
+    user: User, password: str, field: str = "password", *, keep_tokens: bool = False
+) -> None:
+    """A new password signs out every browser that knew the old one and, unless
+    `keep_tokens`, revokes every API token: whoever stole either loses it."""
     if problem := password_problem(password, user.username):
         raise ValidationError([FieldError(field, problem)])
     user.password_hash = hash_password(password)
-    # A new password signs out every browser that knew the old one.
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    if not keep_tokens:
+        db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    if not password_matches(user.password_hash, current):
-        raise ValidationError([FieldError("current_password", "This is not your password.")])
-    set_password(user, new, field="new_password")
+def change_password(user: User, current: str, new: str, *, keep_tokens: bool = False) -> None:
+    check_password(user, current, "current_password")
+    set_password(user, new, field="new_password", keep_tokens=keep_tokens)
+
+
+def check_password(user: User, password: str, field: str = "password") -> None:
+    """The signed-in person proves they know the password before a change that lasts."""
+    if not password_matches(user.password_hash, password):
+        raise ValidationError([FieldError(field, "This is not your password.")])
 
 
 def delete_user(user: User) -> None:

@@ -167,16 +167,26 @@ def render_account(
 @limit_sign_in(signed_in_username)
 def change_password():
     form = PasswordChangeForm()
+    keep_tokens = bool(form.keep_tokens.data)
     try:
         service.change_password(
-            current_user, form.typed("current_password"), form.typed("new_password")
+            current_user,
+            form.typed("current_password"),
+            form.typed("new_password"),
+            keep_tokens=keep_tokens,
         )
     except ValidationError as exc:
         form.add_errors(exc.errors)
         return render_account(password_form=form, status=422)
     # Every other browser is signed out; this one gets a fresh session.
     sign_in(current_user._get_current_object())
-    flash("Password changed. Other browsers have been signed out.", "success")
+    if keep_tokens:
+        flash("Password changed. Other browsers have been signed out.", "success")
+    else:
+        flash(
+            "Password changed. Other browsers have been signed out and your API tokens revoked.",
+            "success",
+        )
     return redirect(url_for("auth.account"), 303)
 
 
@@ -209,9 +219,11 @@ def account_again():
 
 @bp.post("/account/tokens")
 @login_required
+@limit_sign_in(signed_in_username)
 def create_token():
     form = TokenForm()
     try:
+        service.check_password(current_user, form.typed("password"))
         secret, _record = service.create_token(current_user, form.typed("name"))
     except ValidationError as exc:
         form.add_errors(exc.errors)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, render_template, request
 from flask_limiter.errors import RateLimitExceeded
@@ -210,16 +211,17 @@ def _typed_form(exc: Exception):
         formdata = request.form
     except HTTPException:  # a body too large to read: there is nothing to hand back
         return None
-    return form_class(formdata=formdata, meta={"csrf": _may_hand_out_a_token(exc)})
+    token_passed = _csrf_token_passed(exc)
+    # A post that failed the CSRF check may come from another site: its text is never
+    # shown back as this site's own unless the browser says the form was here.
+    if not token_passed and not _sent_from_this_site():
+        return None
+    return form_class(formdata=formdata, meta={"csrf": _may_hand_out_a_token(exc, token_passed)})
 
 
-def _may_hand_out_a_token(exc: Exception) -> bool:
-    """Whether the text goes back with a fresh CSRF token. A request that carried a
-    valid token gets one; so does a signed-in person whose token went stale (their
-    session changed in another tab). Any other request's text comes back without,
-    and sending it again meets the CSRF check."""
+def _csrf_token_passed(exc: Exception) -> bool:
     if isinstance(exc, CSRFError):
-        return current_user.is_authenticated
+        return False
     if g.get("csrf_valid"):
         return True
     try:
@@ -227,6 +229,24 @@ def _may_hand_out_a_token(exc: Exception) -> bool:
     except CSRFError:
         return False
     return True
+
+
+def _sent_from_this_site() -> bool:
+    """Whether the browser says the form was on this site: `Origin`, or without it
+    `Referer` (browsers send one of them with every form they post)."""
+    sender = request.headers.get("Origin") or request.headers.get("Referer")
+    if not sender:
+        return False
+    parts = urlsplit(sender)
+    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
+
+
+def _may_hand_out_a_token(exc: Exception, token_passed: bool) -> bool:
+    """Whether the text goes back with a fresh CSRF token. A request that carried a
+    valid token gets one; so does a signed-in person whose token went stale (their
+    session changed in another tab). Any other request's text comes back without,
+    and sending it again meets the CSRF check."""
+    return token_passed or (isinstance(exc, CSRFError) and current_user.is_authenticated)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -82,6 +82,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADER_RETRY_AFTER_VALUE": "delta-seconds",
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "1200 per minute"),
+        "API_AUTH_FAILURE_LIMIT": os.environ.get("API_AUTH_FAILURE_LIMIT", "30 per minute"),
         # A CSRF token lives as long as the session: a note written over an hour
         # must not be refused for taking its time.
         "WTF_CSRF_TIME_LIMIT": None,

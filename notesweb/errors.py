@@ -27,15 +27,10 @@ from .exceptions import FieldError, NotFoundError, ValidationError, VersionConfl
 from .extensions import csrf, limiter, login_manager
 from .htmx import wants_fragment
 from .problems import problem
+from .request_kind import is_api_request
 
-API_PREFIX = "/api"
 RETRY_AFTER_SECONDS = 5
 _PASSED_ON = ("allow", "retry-after", "www-authenticate")
-
-
-def is_api_request() -> bool:
-    """The one answer to "is this an API request": its path is under /api."""
-    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 @dataclass

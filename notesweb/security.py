@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 
 from .auth.identity import known_user
-from .errors import is_api_request
+from .request_kind import is_api_request
 
 # No inline script or style anywhere, so 'self' is all a page may load.
 CONTENT_SECURITY_POLICY = "; ".join(

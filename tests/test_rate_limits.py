@@ -81,21 +81,89 @@ def test_token_creation_is_limited_like_sign_in(limited_app):
     assert 0 < int(refused.headers["Retry-After"]) <= 60
 
 
-def test_api_calls_are_limited_per_token(limited_app):
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_api_calls_are_limited_per_account(limited_app):
+    """Alice's two tokens share one count; Bob's token has its own."""
     limited_app.config["API_RATE_LIMIT"] = "3 per minute"
     from notesweb.auth import service
 
     with limited_app.app_context():
-        tokens = [service.create_token(service.find_user("alice"))[0] for _ in range(2)]
+        alices = [service.create_token(service.find_user("alice"))[0] for _ in range(2)]
+        bobs, _ = service.create_token(service.find_user("bob"))
     client = limited_app.test_client()
-    first = {"Authorization": f"Bearer {tokens[0]}"}
-    assert [client.get("/api/notes", headers=first).status_code for _ in range(3)] == [200] * 3
-    refused = client.get("/api/notes", headers=first)
+    statuses = [client.get("/api/notes", headers=bearer(t)).status_code for t in alices * 2]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get("/api/notes", headers=bearer(alices[1]))
     assert refused.status_code == 429
     assert refused.mimetype == "application/problem+json"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
-    other = client.get("/api/notes", headers={"Authorization": f"Bearer {tokens[1]}"})
-    assert other.status_code == 200
+    assert client.get("/api/notes", headers=bearer(bobs)).status_code == 200
+
+
+def test_random_tokens_get_no_allowance_of_their_own(limited_app):
+    """Failed authentication counts per address (API_AUTH_FAILURE_LIMIT); a live
+    token from the same address is still served."""
+    limited_app.config["API_AUTH_FAILURE_LIMIT"] = "3 per minute"
+    from notesweb.auth import service
+
+    with limited_app.app_context():
+        alices, _ = service.create_token(service.find_user("alice"))
+    guesser = limited_app.test_client()
+    statuses = [
+        guesser.get("/api/notes", headers=bearer(f"nw_guess{i}")).status_code for i in range(5)
+    ]
+    assert statuses == [401, 401, 401, 429, 429]
+    # Without any token, or through the tokens endpoint, the same count refuses.
+    assert guesser.get("/api/notes").status_code == 429
+    assert guesser.delete("/api/tokens", headers=bearer("nw_guess")).status_code == 429
+    assert guesser.get("/api/notes", headers=bearer(alices)).status_code == 200
+    elsewhere = limited_app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    assert elsewhere.get("/api/notes", headers=bearer("nw_guess")).status_code == 401
+
+
+def test_successful_api_calls_never_count_as_failures(limited_app):
+    limited_app.config["API_AUTH_FAILURE_LIMIT"] = "2 per minute"
+    from notesweb.auth import service
+
+    with limited_app.app_context():
+        alices, _ = service.create_token(service.find_user("alice"))
+    client = limited_app.test_client()
+    assert all(
+        client.get("/api/notes", headers=bearer(alices)).status_code == 200 for _ in range(5)
+    )
+    assert client.get("/api/notes", headers=bearer("nw_wrong")).status_code == 401
+
+
+def test_account_pages_count_password_checks_per_account_only(limited_app):
+    """A decoy username, or another address, does not move the count elsewhere; and
+    it is the same count as the account's sign-in attempts."""
+    from .conftest import sign_in
+    from .html import csrf_token
+
+    client = limited_app.test_client()
+    sign_in(client, "alice")
+    page = client.get("/account")
+    statuses = []
+    for i in range(5):
+        client.environ_base["REMOTE_ADDR"] = f"10.1.0.{i}"
+        statuses.append(
+            client.post(
+                "/account/password",
+                data={
+                    "csrf_token": csrf_token(page),
+                    "username": f"decoy{i}",
+                    "current_password": "guess",
+                    "new_password": "a brand new passphrase",
+                },
+            ).status_code
+        )
+    assert statuses == [422, 422, 422, 422, 429]
+    # Bob's count is his own.
+    assert attempt(limited_app.test_client(), "bob", PASSWORD).status_code == 303
 
 
 ANOTHER_PROCESS = """

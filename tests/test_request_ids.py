@@ -59,7 +59,7 @@ def test_every_problem_names_its_request(
 def test_an_unauthenticated_and_a_rate_limited_problem_name_their_request(database_url):
     from flask_migrate import upgrade
 
-    app = make_app(database_url, API_RATE_LIMIT="1 per minute")
+    app = make_app(database_url, API_AUTH_FAILURE_LIMIT="1 per minute")
     with app.app_context():
         upgrade()
     client = app.test_client()

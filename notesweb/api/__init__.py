@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
-from ..errors import API_PREFIX
 from ..extensions import csrf
+from ..request_kind import API_PREFIX
 from .schemas import Problem
 
 

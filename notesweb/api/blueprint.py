@@ -10,9 +10,9 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
 
-from ..errors import API_PREFIX
 from ..exceptions import FieldError, ValidationError
 from ..problems import PROBLEM_JSON
+from ..request_kind import API_PREFIX
 from .schemas import Problem
 
 

@@ -8,7 +8,7 @@ from marshmallow import RAISE
 
 from ..exceptions import VersionConflict
 from ..notes import service
-from ..rate_limits import limit_per_token
+from ..rate_limits import limit_api_calls
 from . import schemas
 from .auth import api_user, require_bearer_token
 from .blueprint import ApiBlueprint, require_json_object
@@ -16,7 +16,7 @@ from .blueprint import ApiBlueprint, require_json_object
 blp = ApiBlueprint("api", __name__, description="Notes, newest first")
 blp.before_request(require_bearer_token)
 blp.before_request(require_json_object)
-limit_per_token(blp)
+limit_api_calls(blp)
 
 IF_MATCH = {
     "in": "header",

@@ -7,12 +7,13 @@ from flask.views import MethodView
 from werkzeug.datastructures import WWWAuthenticate
 
 from ..auth import service as auth_service
-from ..rate_limits import limit_sign_in
+from ..rate_limits import limit_api_auth_failures, limit_sign_in
 from . import schemas
 from .auth import bearer_secret, require_bearer_token
 from .blueprint import ApiBlueprint, require_json_object
 
 blp = ApiBlueprint("api_tokens", __name__, description="API tokens")
+limit_api_auth_failures(blp)
 
 
 @blp.before_request

@@ -1,7 +1,9 @@
-"""Who is signed in: settled once, before a view or an error page runs.
+"""Who is asking: settled once, before a rate limit, a view or an error page runs.
 
-This is the one place that knows how Flask-Login keeps a request's user; everything
-else asks `current_user`, or `known_user()` where the database must not be asked.
+A browser is signed in with its session cookie (Flask-Login), a program with a bearer
+token (`g.api_user`). This is the one place that knows how Flask-Login keeps a
+request's user; everything else asks `current_user`, or `known_user()` where the
+database must not be asked.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import login_manager
+from ..request_kind import is_api_request
 from . import service
 
 # Answered without knowing anyone: static files, the health checks, the OpenAPI
@@ -46,6 +49,24 @@ def settle_user() -> None:
         raise
 
 
+def settle_api_caller() -> None:
+    """before_request, under /api: the account of the bearer token the request carries,
+    or None (no token, or not a live one); the API's views refuse None with 401."""
+    if not is_api_request():
+        return
+    secret = bearer_secret()
+    record = service.token_record(secret) if secret else None
+    g.api_token = record
+    g.api_user = record.user if record is not None else None
+
+
+def bearer_secret() -> str | None:
+    auth = request.authorization
+    if auth is None or auth.type != "bearer" or not auth.token:
+        return None
+    return auth.token
+
+
 def settle_unknown_as_nobody() -> None:
     """Before an error page: a request that failed before its user was settled is
     shown to nobody, rather than asking a database that may be why it failed."""
@@ -73,3 +94,4 @@ def register_identity(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.init_app(app)
     app.before_request(settle_user)
+    app.before_request(settle_api_caller)

@@ -22,7 +22,7 @@ from ..extensions import login_manager
 from ..htmx import wants_fragment
 from ..limits import PASSWORD_MIN
 from ..notes.service import count_notes
-from ..rate_limits import limit_sign_in
+from ..rate_limits import limit_password_checks, limit_sign_in
 from . import service
 from .browsers import describe as describe_browser
 from .forms import DeleteAccountForm, LoginForm, PasswordChangeForm, SignupForm, TokenForm
@@ -164,7 +164,7 @@ def render_account(
 
 @bp.post("/account/password")
 @login_required
-@limit_sign_in(signed_in_username)
+@limit_password_checks
 def change_password():
     form = PasswordChangeForm()
     keep_tokens = bool(form.keep_tokens.data)
@@ -192,7 +192,7 @@ def change_password():
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
-@limit_sign_in(signed_in_username)
+@limit_password_checks
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
@@ -219,7 +219,7 @@ def account_again():
 
 @bp.post("/account/tokens")
 @login_required
-@limit_sign_in(signed_in_username)
+@limit_password_checks
 def create_token():
     form = TokenForm()
     try:

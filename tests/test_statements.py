@@ -114,3 +114,26 @@ def test_a_page_reads_one_note_more_than_it_shows_and_no_more(app, api_client, n
         with statements(app) as sent:
             assert len(api_client.get(url).json["items"]) == limit
         assert limit_of(sent[1], sent.parameters[1]) == wanted, sent[1]
+
+
+def test_a_newer_page_reads_one_note_more_than_it_shows_and_no_more(app, client, make_notes):
+    """The browser's Newer link walks the other way: one more row says whether a
+    still newer page exists, and no more rows are read than that."""
+    from notesweb.limits import PAGE_SIZE
+
+    from .html import soup
+
+    make_notes(PAGE_SIZE * 2 + 5)
+    second = soup(client.get("/notes/")).select_one("#older-link")["href"]
+    third = soup(client.get(second)).select_one("#older-link")["href"]
+    newer = soup(client.get(third)).select_one("#newer-link")["href"]
+    with statements(app) as sent:
+        page = soup(client.get(newer))
+    assert len(page.select("#note-list > li")) == PAGE_SIZE
+    assert page.select_one("#newer-link") is not None
+    reads = [
+        limit_of(sql, parameters)
+        for sql, parameters in zip(sent, sent.parameters, strict=True)
+        if sql.startswith("SELECT notes.id, notes.owner_id")
+    ]
+    assert reads == [PAGE_SIZE + 1, 1]  # the page, then: is anything older?

@@ -80,7 +80,11 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # Redis gone: count in memory meanwhile rather than refuse every sign-in.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADER_RETRY_AFTER_VALUE": "delta-seconds",
+        # Failed sign-ins per username and address; per username from anywhere (a
+        # browser that signed in to it before is not held); per address.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        "LOGIN_USERNAME_RATE_LIMIT": os.environ.get("LOGIN_USERNAME_RATE_LIMIT", "20 per hour"),
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "20 per minute"),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "1200 per minute"),
         "API_AUTH_FAILURE_LIMIT": os.environ.get("API_AUTH_FAILURE_LIMIT", "30 per minute"),
         # A CSRF token lives as long as the session: a note written over an hour

@@ -1,6 +1,7 @@
-"""Who a rate limit counts: sign-in attempts per address and per username, password
-checks on the account pages per account, API calls per account, failed API
-authentication per address. Keys never hold a secret."""
+"""Who a rate limit counts: failed sign-ins per username and address, per username
+and per address; sign-ups per address; refused password checks on the account pages
+per account; API calls per account; failed API authentication per address. Keys never
+hold a secret."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask import current_app, g
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from .auth.devices import is_known_device
 from .auth.service import username_key
 from .extensions import limiter
 
@@ -18,6 +20,14 @@ SIGN_IN_MESSAGE = "Too many sign-in attempts. Wait a minute, then try again."
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_username_limit() -> str:
+    return current_app.config["LOGIN_USERNAME_RATE_LIMIT"]
+
+
+def _login_address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
 
 
 def _api_limit() -> str:
@@ -45,20 +55,51 @@ def _authenticated() -> bool:
     return g.get("api_user") is not None
 
 
+def _failed_sign_in(response) -> bool:
+    return response.status_code == 401
+
+
+def _failed_password_check(response) -> bool:
+    return response.status_code == 422
+
+
 def limit_sign_in(username_of: Callable[[], str]):
-    """Password checks (the login form, Basic credentials for a token, sign-up, account
-    changes) share one count per address and one per username. `username_of` reads
-    the username the way the view itself does, so both always mean the same account."""
+    """Sign-in attempts (the login form, Basic credentials for a token) count only when
+    they fail, so a success never uses up anyone's allowance. Three counts:
+
+    - per username and address (LOGIN_RATE_LIMIT): the strict one;
+    - per username from anywhere (LOGIN_USERNAME_RATE_LIMIT), against a guesser with
+      many addresses; a browser that has signed in to the account before (auth.devices)
+      is not held by it, so nobody can lock the owner out;
+    - per address over all usernames (LOGIN_ADDRESS_RATE_LIMIT), against trying one
+      password on many accounts.
+
+    `username_of` reads the username the way the view itself does, so both always mean
+    the same account."""
+
+    def pair() -> str:
+        return _key("username-address", f"{username_key(username_of())}|{get_remote_address()}")
 
     def username() -> str:
         return _key("username", username_key(username_of()))
 
+    def known_device() -> bool:
+        return is_known_device(username_of())
+
+    counts = (
+        ("sign-in", _login_limit, pair, None),
+        ("sign-in-username", _login_username_limit, username, known_device),
+        ("sign-in-address", _login_address_limit, _address, None),
+    )
+
     def decorate(view):
-        for key in (_address, username):
+        for scope, limit, key, exempt in counts:
             view = limiter.shared_limit(
-                _login_limit,
-                scope="sign-in",
+                limit,
+                scope=scope,
                 key_func=key,
+                exempt_when=exempt,
+                deduct_when=_failed_sign_in,
                 methods=["POST"],
                 error_message=SIGN_IN_MESSAGE,
                 # On top of a blueprint's limits (the API's count of failed
@@ -70,18 +111,26 @@ def limit_sign_in(username_of: Callable[[], str]):
     return decorate
 
 
-def limit_password_checks(view):
-    """A signed-in person's password checks (changing it, deleting the account, making
-    a token) share the sign-in count of their own username, and only that: nothing
-    the request sends can move them to another count."""
-
-    def username() -> str:
-        return _key("username", username_key(current_user.username))
-
+def limit_sign_up(view):
+    """Every sign-up attempt counts, per address: each one costs a password hash."""
     return limiter.shared_limit(
         _login_limit,
-        scope="sign-in",
-        key_func=username,
+        scope="sign-up",
+        key_func=_address,
+        methods=["POST"],
+        error_message=SIGN_IN_MESSAGE,
+    )(view)
+
+
+def limit_password_checks(view):
+    """A signed-in person's password checks (changing it, deleting the account, making
+    a token) count when refused, per account and only per account: nothing the request
+    sends can move them to another count."""
+    return limiter.shared_limit(
+        _login_limit,
+        scope="password-check",
+        key_func=lambda: _key("account", str(current_user.id)),
+        deduct_when=_failed_password_check,
         methods=["POST"],
         error_message=SIGN_IN_MESSAGE,
     )(view)

@@ -1,5 +1,6 @@
-"""Rate limits: sign-in per address and per username, API calls per token; in memory
-and shared through Redis."""
+"""Rate limits: failed sign-ins per username and address, per username (not for a
+browser that signed in before) and per address; API calls per account; in memory and
+shared through Redis."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from flask_migrate import upgrade
 
 from .conftest import PASSWORD, make_app
-from .html import Browser, form_fields
+from .html import Browser, csrf_token, form_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +31,8 @@ def storage(request) -> dict:
 
 @pytest.fixture
 def limited_app(database_url, storage):
-    app = make_app(database_url, **storage)
+    # The per-username count as tight as the per-pair one, so tests reach it quickly.
+    app = make_app(database_url, LOGIN_USERNAME_RATE_LIMIT="5 per hour", **storage)
     with app.app_context():
         upgrade()
         from notesweb.auth import service
@@ -57,15 +59,79 @@ def test_the_sixth_sign_in_attempt_in_a_minute_is_refused(limited_app):
     assert "Too many sign-in attempts" in refused.get_data(as_text=True)
 
 
-def test_the_username_is_limited_from_any_address(limited_app):
-    for address in range(5):
-        client = limited_app.test_client()
-        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{address}"
-        assert attempt(client, "ALICE", "wrong password").status_code == 401
-    elsewhere = limited_app.test_client()
-    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.0.99"
-    assert attempt(elsewhere, "alice", PASSWORD).status_code == 429
-    assert attempt(elsewhere, "bob", PASSWORD).status_code == 303
+def guess_from_many_addresses(app, username: str, count: int = 5, net: str = "10.0.0") -> None:
+    for address in range(count):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"{net}.{address}"
+        assert attempt(client, username, "wrong password").status_code == 401
+
+
+def test_the_username_is_limited_from_any_address_but_not_for_its_owners_browser(limited_app):
+    """OWASP's device cookie: after a distributed guesser used up the username's count,
+    the owner's browser (signed in before) still signs in; a new browser is refused."""
+    owners = limited_app.test_client()
+    owners.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert attempt(owners, "alice", PASSWORD).status_code == 303
+    owners.post("/logout", data={"csrf_token": csrf_token(owners.get("/notes/"))})
+    assert owners.get("/notes/").status_code == 303  # signed out, the device cookie kept
+
+    guess_from_many_addresses(limited_app, "ALICE")
+
+    new_browser = limited_app.test_client()
+    new_browser.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    refused = attempt(new_browser, "alice", PASSWORD)
+    assert refused.status_code == 429
+    assert attempt(owners, "alice", PASSWORD).status_code == 303
+    assert owners.get("/notes/").status_code == 200
+    # Another account's count is its own.
+    assert attempt(new_browser, "bob", PASSWORD).status_code == 303
+
+
+def test_a_device_cookie_is_for_its_accounts_only_and_cannot_be_forged(limited_app):
+    bobs = limited_app.test_client()
+    assert attempt(bobs, "bob", PASSWORD).status_code == 303
+    guess_from_many_addresses(limited_app, "alice")
+    assert attempt(bobs, "alice", PASSWORD).status_code == 429
+    forged = limited_app.test_client()
+    forged.set_cookie("notesweb_device", bobs.get_cookie("notesweb_device").value + "x")
+    assert attempt(forged, "bob", PASSWORD).status_code == 303
+    unsigned = limited_app.test_client()
+    unsigned.set_cookie("notesweb_device", '["alice"]')
+    assert attempt(unsigned, "alice", PASSWORD).status_code == 429
+
+
+def test_only_failures_count(limited_app):
+    """Signing in many times, rightly, uses up nobody's allowance."""
+    for _ in range(8):
+        assert attempt(limited_app.test_client(), "alice", PASSWORD).status_code == 303
+    client = limited_app.test_client()
+    statuses = [attempt(client, "alice", "wrong").status_code for _ in range(6)]
+    assert statuses == [401] * 5 + [429]
+
+
+def test_a_guesser_at_one_address_does_not_lock_out_the_owner_elsewhere(database_url):
+    app = make_app(database_url)  # the per-username count at its default, 20 an hour
+    with app.app_context():
+        upgrade()
+        from notesweb.auth import service
+
+        service.create_user("alice", PASSWORD)
+    limited_app = app
+    guesser = limited_app.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "198.51.100.1"
+    assert [attempt(guesser, "alice", "wrong").status_code for _ in range(6)][-1] == 429
+    owner = limited_app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "203.0.113.5"
+    assert attempt(owner, "alice", PASSWORD).status_code == 303
+
+
+def test_one_address_trying_many_usernames_is_limited(database_url):
+    app = make_app(database_url, LOGIN_ADDRESS_RATE_LIMIT="4 per minute")
+    with app.app_context():
+        upgrade()
+    client = app.test_client()
+    statuses = [attempt(client, f"someone{n}", "a guess").status_code for n in range(5)]
+    assert statuses == [401] * 4 + [429]
 
 
 def test_token_creation_is_limited_like_sign_in(limited_app):
@@ -138,34 +204,6 @@ def test_successful_api_calls_never_count_as_failures(limited_app):
     assert client.get("/api/notes", headers=bearer("nw_wrong")).status_code == 401
 
 
-def test_account_pages_count_password_checks_per_account_only(limited_app):
-    """A decoy username, or another address, does not move the count elsewhere; and
-    it is the same count as the account's sign-in attempts."""
-    from .conftest import sign_in
-    from .html import csrf_token
-
-    client = limited_app.test_client()
-    sign_in(client, "alice")
-    page = client.get("/account")
-    statuses = []
-    for i in range(5):
-        client.environ_base["REMOTE_ADDR"] = f"10.1.0.{i}"
-        statuses.append(
-            client.post(
-                "/account/password",
-                data={
-                    "csrf_token": csrf_token(page),
-                    "username": f"decoy{i}",
-                    "current_password": "guess",
-                    "new_password": "a brand new passphrase",
-                },
-            ).status_code
-        )
-    assert statuses == [422, 422, 422, 422, 429]
-    # Bob's count is his own.
-    assert attempt(limited_app.test_client(), "bob", PASSWORD).status_code == 303
-
-
 ANOTHER_PROCESS = """
 import sys
 from tests.conftest import make_app
@@ -205,7 +243,7 @@ with app.app_context():
     service.create_user("alice", PASSWORD)
 client = app.test_client()
 print(attempt(client, "alice", PASSWORD).status_code)
-print(*[attempt(client, "alice", "wrong").status_code for _ in range(5)])
+print(*[attempt(client, "alice", "wrong").status_code for _ in range(6)])
 """
 
 
@@ -218,8 +256,8 @@ def test_an_unreachable_redis_does_not_break_sign_in(database_url):
     assert result.returncode == 0, result.stderr
     signed_in, attempts = result.stdout.strip().splitlines()[-2:]
     assert signed_in == "303"
-    # Limits still hold, counted in memory until Redis is back.
-    assert attempts.split() == ["401", "401", "401", "401", "429"]
+    # Limits still hold, counted in memory until Redis is back (failures only).
+    assert attempts.split() == ["401"] * 5 + ["429"]
 
 
 def test_a_basic_header_on_the_login_form_does_not_dodge_the_username_count(limited_app):
@@ -234,22 +272,28 @@ def test_a_basic_header_on_the_login_form_does_not_dodge_the_username_count(limi
     assert attempt(last, "alice", PASSWORD).status_code == 429
 
 
-def test_a_decoy_username_on_the_account_pages_counts_for_the_signed_in_account(limited_app):
-    """A password check on the account page is about the signed-in account, whatever
-    `username` the request adds: guesses cannot be moved to another count."""
+def test_account_pages_count_refused_password_checks_per_account_only(limited_app):
+    """A decoy username, or another address, does not move the count elsewhere; a
+    guesser holding Alice's session cannot lock her out of signing in elsewhere."""
     client = limited_app.test_client()
-    client.environ_base["REMOTE_ADDR"] = "10.5.0.1"
-    assert attempt(client, "alice", PASSWORD).status_code == 303  # alice's first attempt
-    for n in range(4):
+    assert attempt(client, "alice", PASSWORD).status_code == 303
+    statuses = []
+    for n in range(6):
         client.environ_base["REMOTE_ADDR"] = f"10.5.1.{n}"
         form = form_fields(Browser(client).get("/account").html.select_one("#password-form"))
         data = form | {"current_password": "a guess", "new_password": "x" * 20}
-        response = client.post("/account/password", data=data | {"username": f"decoy{n}"})
-        assert response.status_code == 422
+        statuses.append(
+            client.post("/account/password", data=data | {"username": f"decoy{n}"}).status_code
+        )
+    assert statuses == [422] * 5 + [429]
     elsewhere = limited_app.test_client()
     elsewhere.environ_base["REMOTE_ADDR"] = "10.5.2.1"
-    assert attempt(elsewhere, "alice", PASSWORD).status_code == 429
-    assert attempt(elsewhere, "decoy0", PASSWORD).status_code == 401
+    assert attempt(elsewhere, "alice", PASSWORD).status_code == 303
+    bobs = limited_app.test_client()
+    assert attempt(bobs, "bob", PASSWORD).status_code == 303
+    form = form_fields(Browser(bobs).get("/account").html.select_one("#password-form"))
+    data = form | {"current_password": "a guess", "new_password": "x" * 20}
+    assert bobs.post("/account/password", data=data).status_code == 422
 
 
 def test_the_login_form_and_token_creation_share_one_count(limited_app):
@@ -285,7 +329,7 @@ def test_sign_up_is_limited_per_address(limited_app):
 def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(database_url, proxies, sixth):
     """Exposed directly (0), X-Forwarded-For is anyone's to forge and is ignored;
     behind nginx (1), it names the client, and clients count apart."""
-    app = make_app(database_url, TRUSTED_PROXIES=proxies)
+    app = make_app(database_url, TRUSTED_PROXIES=proxies, LOGIN_ADDRESS_RATE_LIMIT="5 per minute")
     with app.app_context():
         upgrade()
     statuses = []

@@ -103,8 +103,8 @@ def test_creating_a_token_in_the_browser_asks_for_the_password(client):
     assert made.html.select_one("#new-token").get_text().startswith("nw_")
 
 
-def test_token_creation_counts_as_a_sign_in_attempt(client):
-    """Five password checks a minute (LOGIN_RATE_LIMIT), whatever the form."""
+def test_token_creation_counts_as_a_password_check(client):
+    """Five refused password checks a minute (LOGIN_RATE_LIMIT) on the account pages."""
     page = client.get("/account")
     statuses = [
         client.post(
@@ -113,11 +113,20 @@ def test_token_creation_counts_as_a_sign_in_attempt(client):
         ).status_code
         for _ in range(6)
     ]
-    # The sign-in of the `client` fixture was the first of the five.
-    assert statuses == [422, 422, 422, 422, 429, 429]
+    assert statuses == [422] * 5 + [429]
     refused = client.post(
         "/account/tokens",
         data={"csrf_token": csrf_token(page), "name": "x", "password": PASSWORD},
     )
     assert refused.status_code == 429
     assert "Too many sign-in attempts" in soup(refused).get_text()
+    # Changing the password is refused too: one count for the account's pages.
+    changed = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(page),
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+        },
+    )
+    assert changed.status_code == 429

@@ -22,9 +22,10 @@ from ..extensions import login_manager
 from ..htmx import wants_fragment
 from ..limits import PASSWORD_MIN
 from ..notes.service import count_notes
-from ..rate_limits import limit_password_checks, limit_sign_in
+from ..rate_limits import limit_password_checks, limit_sign_in, limit_sign_up
 from . import service
 from .browsers import describe as describe_browser
+from .devices import remember_device
 from .forms import DeleteAccountForm, LoginForm, PasswordChangeForm, SignupForm, TokenForm
 from .identity import signed_in_as
 
@@ -71,7 +72,7 @@ def sign_in(user) -> None:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limit_sign_in(form_username)
+@limit_sign_up
 def signup():
     if not current_app.config["REGISTRATION_OPEN"]:
         abort(404, description="Sign-up is closed on this site.")
@@ -84,7 +85,9 @@ def signup():
         else:
             sign_in(user)
             flash(f"Welcome, {user.username}.", "success")
-            return redirect(url_for("notes.index"), 303)
+            response = redirect(url_for("notes.index"), 303)
+            remember_device(response, user.username)
+            return response
     status = 422 if form.errors else 200
     return render_template("auth/signup.html", form=form, password_min=PASSWORD_MIN), status
 
@@ -97,7 +100,9 @@ def login():
         user = service.authenticate(form_username(), form.typed("password"))
         if user is not None:
             sign_in(user)
-            return redirect(safe_next(form.next.data) or url_for("notes.index"), 303)
+            response = redirect(safe_next(form.next.data) or url_for("notes.index"), 303)
+            remember_device(response, user.username)
+            return response
         form.password.errors = ["Wrong username or password."]
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from .auth import identity
 from .database import DATABASE_ERRORS, end_transaction, is_outage, outage_reason
-from .exceptions import FieldError, NotFoundError, ValidationError, VersionConflict
+from .exceptions import FieldError, NotFoundError, SignedOut, ValidationError, VersionConflict
 from .extensions import csrf, limiter, login_manager
 from .htmx import wants_fragment
 from .problems import problem
@@ -48,6 +48,8 @@ class Failure:
     stale_form: bool = False
     # What a page calls it, where the HTTP phrase would say little to a person.
     heading: str | None = None
+    # The way back in is to sign in again (in another tab, so the text stays here).
+    offers_sign_in: bool = False
 
     @property
     def title(self) -> str:
@@ -79,6 +81,18 @@ def _csrf_error(_exc: CSRFError) -> Failure:
         hands_back_text=True,
         stale_form=True,
         heading="Session expired",
+    )
+
+
+def _signed_out(_exc: SignedOut) -> Failure:
+    return Failure(
+        401,
+        "You were signed out before this form was sent, so nothing was saved. Sign in "
+        "again in another tab, then send your text from here.",
+        hands_back_text=True,
+        stale_form=True,
+        heading="Signed out",
+        offers_sign_in=True,
     )
 
 
@@ -121,6 +135,7 @@ ERROR_TABLE: dict[type[Exception], Callable[[Exception], Failure]] = {
     HTTPException: _http_error,
     RateLimitExceeded: _rate_limited,
     CSRFError: _csrf_error,
+    SignedOut: _signed_out,
     ValidationError: _invalid,
     NotFoundError: _not_found,
     VersionConflict: _version_conflict,
@@ -166,12 +181,15 @@ def as_page(failure: Failure, typed_form=None):
 
 def answer(exc: Exception):
     """The one error handler: describe the exception, then answer in the request's kind."""
-    failure = describe(exc)
     if is_api_request():
-        return as_problem(failure)
+        return as_problem(describe(exc))
     identity.settle_unknown_as_nobody()
     if isinstance(exc, CSRFError) and identity.session_ended():
-        return login_manager.unauthorized()
+        # Signed out meanwhile: the way on is to sign in, with the text kept if any.
+        if not hands_back_text_here():
+            return login_manager.unauthorized()
+        exc = SignedOut()
+    failure = describe(exc)
     typed_form = _typed_form(exc) if failure.hands_back_text else None
     if wants_fragment():
         return as_fragment(failure, typed_form)
@@ -196,6 +214,11 @@ def keeps_typed_text(form_class):
 def _typed_form_class():
     view = current_app.view_functions.get(request.endpoint or "")
     return getattr(view, "typed_form", None) if request.method == "POST" else None
+
+
+def hands_back_text_here() -> bool:
+    """This request sent a form whose text must survive a failure."""
+    return _typed_form_class() is not None
 
 
 def _typed_form(exc: Exception):

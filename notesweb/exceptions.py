@@ -26,6 +26,13 @@ class ValidationError(DomainError):
         self.errors = errors
 
 
+class SignedOut(DomainError):
+    """A form was sent after its sign-in had ended (signed out elsewhere, or timed out)."""
+
+    def __init__(self):
+        super().__init__("signed out before the form was sent")
+
+
 class NotFoundError(DomainError):
     """What was asked for does not exist, or is not the asker's (the same answer)."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import make_app, sign_in
-from .html import csrf_token
+from .html import csrf_token, soup
 
 # Routes anyone may call; every other route must refuse an anonymous visitor.
 PUBLIC = {
@@ -79,6 +79,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, world, rule, method):
     if rule.rule.startswith("/api/"):
         assert response.status_code == 401
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    elif method == "POST" and hasattr(app.view_functions[rule.endpoint], "typed_form"):
+        # A note's text is never dropped on the way to signing in: it comes back.
+        assert response.status_code == 401
+        assert soup(response).select_one(".error-page a[href='/login']") is not None
     else:
         assert response.status_code == 303
         assert response.headers["Location"].startswith("/login?next=")

@@ -90,16 +90,64 @@ def test_requests_keep_a_session_alive_until_its_lifetime(short_app, signed_in, 
     assert not is_signed_in(signed_in)
 
 
-def test_a_form_sent_after_the_session_ended_goes_to_sign_in(short_app, signed_in, clock):
-    from .html import csrf_token
+def test_a_note_sent_after_the_session_ended_is_handed_back(short_app, signed_in, clock):
+    """Signed out meanwhile: nothing is saved, the text comes back with the way to sign
+    in again (in another tab), and it can then be sent from the same page."""
+    from .html import Browser, csrf_token, form_fields, soup, textarea_value
 
     token = csrf_token(signed_in.get("/notes/new"))
     clock.move(IDLE)
-    response = signed_in.post("/notes/new", data={"title": "Kept?", "csrf_token": token})
-    assert response.status_code == 303
-    assert response.headers["Location"] == "/login?next=/notes/new"
+    typed = {"title": "Kept?", "body": "An hour of writing", "csrf_token": token}
+    response = signed_in.post("/notes/new", data=typed)
+    assert response.status_code == 401
+    page = soup(response)
+    assert page.select_one(".error-page h1").get_text() == "Signed out"
+    sign_in_link = page.select_one(".error-page a[href='/login']")
+    assert sign_in_link["target"] == "_blank" and "noopener" in sign_in_link["rel"]
+    form = page.select_one("form#typed-text")
+    assert form["action"] == "/notes/new"
+    assert form.select_one("#title")["value"] == "Kept?"
+    assert textarea_value(form.select_one("#body")) == "An hour of writing"
     with short_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Note)) == 0
+
+    # Signed in again "in another tab": the page's token is stale now, so the first
+    # send hands the text back once more, with a token of the new session.
+    Browser(signed_in).submit(Browser(signed_in).get("/login"), "#login-form",
+                              username="alice", password=PASSWORD)  # fmt: skip
+    again = signed_in.post("/notes/new", data=form_fields(form))
+    assert again.status_code == 400
+    last = soup(again).select_one("form#typed-text")
+    sent = signed_in.post("/notes/new", data=form_fields(last))
+    assert sent.status_code == 303
+    with short_app.app_context():
+        note = db.session.scalar(select(Note))
+        assert (note.title, note.body) == ("Kept?", "An hour of writing")
+
+
+def test_a_swap_sent_after_the_session_ended_keeps_the_text_in_place(short_app, signed_in, clock):
+    from .html import csrf_token, soup
+
+    token = csrf_token(signed_in.get("/notes/new"))
+    clock.move(IDLE)
+    response = signed_in.post(
+        "/notes/new",
+        data={"title": "Kept?", "body": "typed", "csrf_token": token},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Retarget"] == "this"
+    assert soup(response).select_one("form#typed-text #title")["value"] == "Kept?"
+
+
+def test_other_forms_sent_after_the_session_ended_go_to_sign_in(signed_in, clock):
+    from .html import csrf_token
+
+    token = csrf_token(signed_in.get("/account"))
+    clock.move(IDLE)
+    response = signed_in.post("/account/tokens", data={"name": "x", "csrf_token": token})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/login?next=/account/tokens"
 
 
 def test_last_seen_is_written_at_most_once_a_minute(app, client, monkeypatch):

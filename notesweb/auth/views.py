@@ -17,7 +17,8 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..exceptions import ValidationError
+from ..errors import hands_back_text_here
+from ..exceptions import SignedOut, ValidationError
 from ..extensions import login_manager
 from ..htmx import wants_fragment
 from ..limits import PASSWORD_MIN
@@ -34,6 +35,8 @@ bp = Blueprint("auth", __name__)
 
 @login_manager.unauthorized_handler
 def unauthorized():
+    if hands_back_text_here():
+        raise SignedOut()  # the error table hands the text back, and offers sign-in
     target = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
     if wants_fragment():
         # A swap cannot show the login page in place: navigate there instead. (Boosted

@@ -43,6 +43,7 @@ from notesweb.extensions import db  # noqa: E402
 from notesweb.notes import service as notes_service  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-secret-key-that-is-long-enough-for-production"
 SETUPS = {
     "metrics on, JSON access log on": {"METRICS_ENABLED": "true", "LOG_LEVEL": "INFO"},
     "metrics on, access log off": {"METRICS_ENABLED": "true", "LOG_LEVEL": "WARNING"},
@@ -57,7 +58,7 @@ UNLIMITED = {"API_RATE_LIMIT": "1000000 per second"}
 
 
 def prepare(url: str, notes: int) -> tuple[str, int]:
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "ERROR"})
+    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "ERROR"})
     with app.app_context():
         upgrade()
         owner = auth_service.create_user("bench", "a long bench passphrase")
@@ -80,7 +81,7 @@ def serve(url: str, settings: dict[str, str]) -> tuple[subprocess.Popen, str]:
         | settings
         | {
             "DATABASE_URL": url,
-            "SECRET_KEY": "bench",
+            "SECRET_KEY": SECRET,
             "WEB_CONCURRENCY": "2",
             # A limit no run reaches: the rate limiter is measured elsewhere (issue 13).
             "API_RATE_LIMIT": "10000000 per minute",
@@ -107,7 +108,7 @@ def serve(url: str, settings: dict[str, str]) -> tuple[subprocess.Popen, str]:
 def run_requests(url: str, path: str, token: str, count: int) -> None:
     """The child that callgrind counts: `count` requests, after a warm-up."""
     os.environ.update(UNLIMITED)
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url})
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
     with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):

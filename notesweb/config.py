@@ -19,6 +19,9 @@ PRODUCTION = "production"
 DEVELOPMENT = "development"
 
 
+# A key anyone could guess signs sessions anyone could forge.
+SECRET_KEY_MIN = 32
+
 # gunicorn's arbiter stops (instead of respawning workers forever) on this exit code.
 WORKER_BOOT_ERROR = 3
 
@@ -80,6 +83,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # Redis gone: count in memory meanwhile rather than refuse every sign-in.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_HEADER_RETRY_AFTER_VALUE": "delta-seconds",
+        # NIST SP 800-63B: at least 8, and 12 or more for passwords alone.
+        "PASSWORD_MIN_LENGTH": _whole("PASSWORD_MIN_LENGTH", 12, minimum=8),
+        # scrypt's N = 2**cost (OWASP: 17). Lower only for tests.
+        "PASSWORD_HASH_COST": _whole("PASSWORD_HASH_COST", 17, minimum=14),
         # Failed sign-ins per username and address; per username from anywhere (a
         # browser that signed in to it before is not held); per address.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
@@ -112,6 +119,13 @@ def _seconds(name: str, default: int) -> int:
     return int(value)
 
 
+def _whole(name: str, default: int, *, minimum: int) -> int:
+    value = os.environ.get(name, str(default)).strip()
+    if not value.isdigit() or int(value) < minimum:
+        refuse_to_start(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return int(value)
+
+
 def _networks(setting: str) -> tuple[IPv4Network | IPv6Network, ...]:
     """Comma-separated addresses or networks: `10.0.0.0/8, 192.168.1.7, ::1`."""
     try:
@@ -130,6 +144,11 @@ def _database_url(url: str) -> str:
 
 def _secret_key(env: str, instance_path: str) -> str:
     key = os.environ.get("SECRET_KEY", "").strip()
+    if key and env == PRODUCTION and len(key) < SECRET_KEY_MIN:
+        refuse_to_start(
+            f"SECRET_KEY is {len(key)} characters; production needs at least {SECRET_KEY_MIN} "
+            "(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+        )
     if key:
         return key
     if env == PRODUCTION:

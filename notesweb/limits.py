@@ -13,7 +13,6 @@ API_OFFSET_MAX = 10_000
 ID_MAX = 2**31 - 1
 
 USERNAME_MAX = 40
-PASSWORD_MIN = 8
 # Long passphrases are welcome; the cap only keeps hashing cheap to refuse.
 PASSWORD_MAX = 1024
 TOKEN_NAME_MAX = 100

@@ -41,6 +41,9 @@ def make_app(database_url: str, **overrides):
             "SQLALCHEMY_DATABASE_URI": database_url,
             # Rate-limit counts of one test never reach another's.
             "RATELIMIT_NAMESPACE": uuid.uuid4().hex,
+            # scrypt at the lowest cost allowed: hundreds of tests hash passwords. The
+            # production cost has a test of its own (tests/test_passwords.py).
+            "PASSWORD_HASH_COST": 14,
             **overrides,
         }
     )

@@ -29,10 +29,10 @@ def test_sign_up_signs_in_and_shows_an_empty_list(anon_client):
 @pytest.mark.parametrize(
     ("username", "password", "field", "message"),
     [
-        ("carol", "short", "password", "at least 8 characters"),
-        ("carol", "password1", "password", "most common"),
-        ("carol", "Carol", "password", "at least 8"),
-        ("carolcarol", "CAROLCAROL", "password", "must not be the username"),
+        ("carol", "short", "password", "at least 12 characters"),
+        ("carol", "qwerty123456", "password", "most common"),
+        ("carol", "Carol", "password", "at least 12"),
+        ("carolcarolcarol", "CAROLCAROLCAROL", "password", "must not be the username"),
         ("", PASSWORD, "username", "required"),
         ("no spaces please", PASSWORD, "username", "letters a–z, digits"),
         ("аlice", PASSWORD, "username", "letters a–z, digits"),
@@ -190,9 +190,9 @@ COMMON = "This password is one of the most common ones; choose another."
     ("current", "new", "field", "message"),
     [
         ("wrong", "a brand new passphrase", "current_password", "This is not your password."),
-        (PASSWORD, "letmein", "new_password", "Password must be at least 8 characters."),
-        (PASSWORD, "iloveyou", "new_password", COMMON),
-        (PASSWORD, "baseball1", "new_password", COMMON),
+        (PASSWORD, "letmein", "new_password", "Password must be at least 12 characters."),
+        (PASSWORD, "leavemealone", "new_password", COMMON),
+        (PASSWORD, "1qaz2wsx3edc", "new_password", COMMON),
     ],
 )
 def test_password_change_refusals(client, current, new, field, message):

@@ -23,7 +23,7 @@ def test_create_refuses_what_sign_up_refuses(runner, user):
     taken = runner.invoke(args=["user", "create", "ALICE", "--password-stdin"], input=PASSWORD)
     assert taken.exit_code != 0
     assert "taken" in taken.output
-    weak = runner.invoke(args=["user", "create", "fred", "--password-stdin"], input="password")
+    weak = runner.invoke(args=["user", "create", "fred", "--password-stdin"], input="qwerty123456")
     assert weak.exit_code != 0
     assert "most common" in weak.output
 

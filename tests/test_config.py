@@ -51,7 +51,7 @@ def test_development_generates_a_key_once_and_says_so(tmp_path):
 
 
 def test_settings_come_from_a_dotenv_file(tmp_path):
-    (tmp_path / ".env").write_text("SECRET_KEY=from-dotenv\nNOTESWEB_ENV=production\n")
+    (tmp_path / ".env").write_text(f"SECRET_KEY={'from-dotenv' * 4}\nNOTESWEB_ENV=production\n")
     result = start(tmp_path)
     assert result.returncode == 0, result.stderr
 

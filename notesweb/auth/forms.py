@@ -1,9 +1,22 @@
 """Forms of the account pages. The rules they report are the auth service's."""
 
+from flask import current_app
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
 
 from ..forms import ServiceForm
-from ..limits import PASSWORD_MIN, TOKEN_NAME_MAX, USERNAME_MAX
+from ..limits import TOKEN_NAME_MAX, USERNAME_MAX
+
+
+class NewPasswordForm(ServiceForm):
+    """A form with a new password: the browser knows the minimum length (a setting)."""
+
+    new_password_field = "password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self[self.new_password_field]
+        minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+        field.render_kw = {**(field.render_kw or {}), "minlength": minimum}
 
 
 class LoginForm(ServiceForm):
@@ -16,14 +29,13 @@ class LoginForm(ServiceForm):
     next = HiddenField()
 
 
-class SignupForm(ServiceForm):
+class SignupForm(NewPasswordForm):
     username = StringField(
         "Username",
         render_kw={"autocomplete": "username", "required": True, "maxlength": USERNAME_MAX},
     )
     password = PasswordField(
-        "Password",
-        render_kw={"autocomplete": "new-password", "required": True, "minlength": PASSWORD_MIN},
+        "Password", render_kw={"autocomplete": "new-password", "required": True}
     )
 
 
@@ -36,13 +48,14 @@ class TokenForm(ServiceForm):
     )
 
 
-class PasswordChangeForm(ServiceForm):
+class PasswordChangeForm(NewPasswordForm):
+    new_password_field = "new_password"
+
     current_password = PasswordField(
         "Current password", render_kw={"autocomplete": "current-password", "required": True}
     )
     new_password = PasswordField(
-        "New password",
-        render_kw={"autocomplete": "new-password", "required": True, "minlength": PASSWORD_MIN},
+        "New password", render_kw={"autocomplete": "new-password", "required": True}
     )
     keep_tokens = BooleanField("Keep my API tokens")
 

@@ -20,20 +20,16 @@ from ..limits import (
     ID_MAX,
     LINE_BREAKS,
     PASSWORD_MAX,
-    PASSWORD_MIN,
     TOKEN_NAME_MAX,
     TRIMMED,
     USER_AGENT_MAX,
     USERNAME_MAX,
 )
 from ..models import ApiToken, LoginSession, User, utcnow
-from .passwords import hash_password, password_matches
+from .passwords import check_against_nothing, hash_password, needs_rehash, password_matches
 
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
 TOKEN_PREFIX = "nw_"
-# A hash to check against when the username is unknown, so that the answer takes
-# as long as for a known one and does not reveal which usernames exist.
-_DUMMY_HASH = hash_password("not a real password")
 # Writing last_used_at (or a session's last_seen_at) on every request would make every
 # read a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -76,8 +72,9 @@ def clean_username(raw: str) -> tuple[str, str | None]:
 
 
 def password_problem(password: str, username: str = "") -> str | None:
-    if len(password) < PASSWORD_MIN:
-        return f"Password must be at least {PASSWORD_MIN} characters."
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return f"Password must be at least {minimum} characters."
     if len(password) > PASSWORD_MAX:
         return f"Password must be at most {PASSWORD_MAX} characters."
     if password.casefold() in COMMON_PASSWORDS:
@@ -121,9 +118,15 @@ def create_user(username: str, password: str) -> User:
 def authenticate(username: str, password: str) -> User | None:
     user = find_user(username) if username else None
     if user is None:
-        password_matches(_DUMMY_HASH, password)
+        # As long as for a known one: the answer does not reveal which usernames exist.
+        check_against_nothing(password)
         return None
-    return user if password_matches(user.password_hash, password) else None
+    if not password_matches(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
 
 
 def set_password(

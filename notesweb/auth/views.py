@@ -21,7 +21,6 @@ from ..errors import hands_back_text_here
 from ..exceptions import SignedOut, ValidationError
 from ..extensions import login_manager
 from ..htmx import wants_fragment
-from ..limits import PASSWORD_MIN
 from ..notes.service import count_notes
 from ..rate_limits import limit_password_checks, limit_sign_in, limit_sign_up
 from . import service
@@ -92,7 +91,7 @@ def signup():
             remember_device(response, user.username)
             return response
     status = 422 if form.errors else 200
-    return render_template("auth/signup.html", form=form, password_min=PASSWORD_MIN), status
+    return render_template("auth/signup.html", form=form), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -164,7 +163,6 @@ def render_account(
             idle_timeout=duration(current_app.config["SESSION_IDLE_TIMEOUT"]),
             lifetime=duration(current_app.config["SESSION_LIFETIME"]),
             new_token=new_token,
-            password_min=PASSWORD_MIN,
         ),
         status,
     )

@@ -107,3 +107,23 @@ def test_passwords_are_stored_with_scrypt(app, user):
         stored = db.session.get(User, user.id).password_hash
     assert stored.startswith("scrypt:")
     assert "a long and uncommon passphrase" not in stored
+
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_what_people_write_is_shown_as_text_never_as_markup(client):
+    """Autoescaping, everywhere a person's text appears: the list, the note, the
+    edit form, the account page's token names."""
+    from .conftest import PASSWORD
+    from .html import Browser
+
+    browser = Browser(client)
+    made = browser.submit(browser.get("/notes/new"), "#note-form", title=SCRIPT, body=SCRIPT)
+    note_url = made.url
+    browser.submit(browser.get("/account"), "#token-form", name=SCRIPT[:100], password=PASSWORD)
+    for url in ("/notes/", note_url, f"{note_url}/edit", "/account"):
+        response = client.get(url)
+        assert "<script>alert" not in response.text, url
+        assert "<img src=x" not in response.text, url
+        assert "&lt;script&gt;" in response.text, url

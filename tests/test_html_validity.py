@@ -44,6 +44,10 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
         "account": browser.get("/account").response,
         "account-new-token": new_token.response,
         "delete-account": browser.get("/account/delete").response,
+        # Signed out before sending: the text comes back with a link to sign in again.
+        "signed-out-text-back": anon_client.post(
+            "/notes/new", data={"title": "kept", "body": "text", "csrf_token": "stale"}
+        ),
     }
     return {name: response.get_data() for name, response in responses.items()}
 

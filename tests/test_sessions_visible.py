@@ -151,3 +151,18 @@ def test_the_page_says_how_long_a_sign_in_lasts(database_url):
     assert text == (
         "A browser is signed out 90 minutes after its last visit, and 1 day after signing in."
     )
+
+
+def test_a_long_user_agent_is_kept_to_its_first_512_characters(app, user):
+    from sqlalchemy import select
+
+    from notesweb.extensions import db
+    from notesweb.models import LoginSession
+
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = FIREFOX + " x" * 1000
+    assert sign_in(client, "alice").url.endswith("/notes/")
+    with app.app_context():
+        kept = db.session.scalar(select(LoginSession.user_agent))
+    assert kept == (FIREFOX + " x" * 1000)[:512]
+    assert "Firefox 133 on Linux (this browser)" in rows(client.get("/account"))

@@ -212,14 +212,18 @@ def login_sessions(user: User) -> list[LoginSession]:
 
 def end_login_session_of(user: User, session_id: int) -> None:
     """Signs out one of `user`'s browsers; someone else's is LoginSessionNotFound."""
-    if not 0 < session_id <= ID_MAX:
-        raise LoginSessionNotFound(session_id)
-    result = db.session.execute(
-        delete(LoginSession).where(LoginSession.id == session_id, LoginSession.user_id == user.id)
-    )
+    _delete_own(LoginSession, user, session_id, LoginSessionNotFound)
+
+
+def _delete_own(model, user: User, row_id: int, not_found: type[Exception]) -> None:
+    """Deletes `user`'s row `row_id` of `model`; someone else's is `not_found`, like a
+    missing one (ids beyond 32 bits name nothing)."""
+    if not 0 < row_id <= ID_MAX:
+        raise not_found(row_id)
+    result = db.session.execute(delete(model).where(model.id == row_id, model.user_id == user.id))
     db.session.commit()
     if result.rowcount == 0:
-        raise LoginSessionNotFound(session_id)
+        raise not_found(row_id)
 
 
 def end_other_login_sessions(user: User, keep_id: int) -> int:
@@ -331,14 +335,7 @@ def user_tokens(user: User) -> list[ApiToken]:
 
 def revoke_token(user: User, token_id: int) -> None:
     """Revokes one of `user`'s tokens; someone else's is TokenNotFound, like a missing one."""
-    if not 0 < token_id <= ID_MAX:
-        raise TokenNotFound(token_id)
-    result = db.session.execute(
-        delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-    )
-    db.session.commit()
-    if result.rowcount == 0:
-        raise TokenNotFound(token_id)
+    _delete_own(ApiToken, user, token_id, TokenNotFound)
 
 
 def revoke_token_secret(secret: str) -> None:

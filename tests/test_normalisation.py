@@ -69,6 +69,26 @@ def test_a_username_is_trimmed_at_sign_up(app, anon_client, runner):
     assert [line.split("\t")[0] for line in listed.output.splitlines()] == ["bob"]
 
 
+def test_usernames_are_keyed_in_lower_case_as_the_migration_keys_them(app, anon_client):
+    """Migration 0002 made the named owner's key with lower(); the service must key
+    every name the same way, or that owner could never sign in."""
+    from sqlalchemy import text
+
+    from notesweb.extensions import db
+
+    sign_up(anon_client, "Carol.Ann")
+    with app.app_context():
+        keys = db.session.execute(text("SELECT username, username_key FROM users")).all()
+    assert [tuple(row) for row in keys] == [("Carol.Ann", "carol.ann")]
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_username_is_refused_in_so_many_words(anon_client, blank):
+    page = sign_up(anon_client, blank)
+    assert page.status == 422
+    assert page.html.select_one("#username-error").get_text() == "Username is required."
+
+
 @pytest.mark.parametrize(
     "password", ["QWERTY123456", "LeaveMeAlone", "FinalFantasy", "1QAZ2WSX3EDC"]
 )

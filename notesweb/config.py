@@ -86,7 +86,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # NIST SP 800-63B: at least 8, and 12 or more for passwords alone.
         "PASSWORD_MIN_LENGTH": _whole("PASSWORD_MIN_LENGTH", 12, minimum=8),
         # scrypt's N = 2**cost (OWASP: 17). Lower only for tests.
-        "PASSWORD_HASH_COST": _whole("PASSWORD_HASH_COST", 17, minimum=14),
+        "PASSWORD_HASH_COST": _whole("PASSWORD_HASH_COST", 17, minimum=14, maximum=20),
         # Failed sign-ins per username and address; per username from anywhere (a
         # browser that signed in to it before is not held); per address.
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
@@ -114,15 +114,15 @@ def _flag(value: str) -> bool:
 
 def _seconds(name: str, default: int) -> int:
     value = os.environ.get(name, str(default)).strip()
-    if not value.isdigit() or int(value) == 0:
+    if not value.isdecimal() or int(value) == 0:
         refuse_to_start(f"{name} must be a whole number of seconds above 0, not {value!r}")
     return int(value)
 
 
-def _whole(name: str, default: int, *, minimum: int) -> int:
+def _whole(name: str, default: int, *, minimum: int, maximum: int = 1_000) -> int:
     value = os.environ.get(name, str(default)).strip()
-    if not value.isdigit() or int(value) < minimum:
-        refuse_to_start(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    if not value.isdecimal() or not minimum <= int(value) <= maximum:
+        refuse_to_start(f"{name} must be a whole number from {minimum} to {maximum}, not {value!r}")
     return int(value)
 
 

@@ -88,7 +88,8 @@ def _signed_out(_exc: SignedOut) -> Failure:
     return Failure(
         401,
         "You were signed out before this form was sent, so nothing was saved. Sign in "
-        "again in another tab, then send your text from here.",
+        "again in another tab, then send your text from here (the first try may hand it "
+        "back once more, ready for a second).",
         hands_back_text=True,
         stale_form=True,
         heading="Signed out",
@@ -164,6 +165,7 @@ def as_fragment(failure: Failure, typed_form=None):
     (the form as typed) unless that form can no longer be sent, which is then
     replaced by the text handed back. The swap's own hx-select does not apply."""
     headers = failure.headers | {"Vary": "HX-Request", "HX-Reselect": "unset"}
+    headers |= _not_kept(typed_form)
     if failure.stale_form and typed_form is not None:
         body = render_template(
             "errors/_section.html", failure=failure, typed=typed_form, in_page=True
@@ -174,9 +176,14 @@ def as_fragment(failure: Failure, typed_form=None):
 
 
 def as_page(failure: Failure, typed_form=None):
-    headers = failure.headers | {"Vary": "HX-Request"}
+    headers = failure.headers | {"Vary": "HX-Request"} | _not_kept(typed_form)
     page = render_template("errors/error.html", failure=failure, typed=typed_form)
     return page, failure.status, headers
+
+
+def _not_kept(typed_form) -> dict[str, str]:
+    """A person's text handed back stays out of every cache, signed in or not."""
+    return {"Cache-Control": "no-store"} if typed_form is not None else {}
 
 
 def answer(exc: Exception):

@@ -15,7 +15,7 @@ from .auth.devices import is_known_device
 from .auth.service import username_key
 from .extensions import limiter
 
-SIGN_IN_MESSAGE = "Too many sign-in attempts. Wait a minute, then try again."
+SIGN_IN_MESSAGE = "Too many sign-in attempts. Try again later."
 
 
 def _login_limit() -> str:

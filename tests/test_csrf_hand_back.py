@@ -30,6 +30,7 @@ def test_this_sites_form_gets_its_text_back(client, headers):
     assert response.status_code == 400
     form = soup(response).select_one("form#typed-text")
     assert form.select_one("#title")["value"] == "Planted title"
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize(

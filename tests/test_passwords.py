@@ -92,6 +92,35 @@ def test_an_account_without_a_password_costs_a_full_check(app, monkeypatch):
     assert checked == [f"scrypt:{2**14}:8:1"] * 2
 
 
+def test_an_old_cheaper_hash_takes_as_long_to_refuse_as_a_new_one(database_url, monkeypatch):
+    """A hash at N=2**15 checked alone would answer four times faster than an unknown
+    username (checked at 2**17): three more checks at its cost make up the difference."""
+    import werkzeug.security
+    from werkzeug.security import generate_password_hash
+
+    from notesweb.auth import passwords, service
+
+    app = make_app(database_url, PASSWORD_HASH_COST=17)
+    with app.app_context():
+        upgrade()
+        user = service.create_user("alice", PASSWORD)
+        user.password_hash = generate_password_hash(PASSWORD, method="scrypt:32768:8:1")
+        db.session.commit()
+    checked = []
+    real_check = werkzeug.security.check_password_hash
+
+    def counting(password_hash, password):
+        checked.append(int(password_hash.split(":")[1]))
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(passwords, "check_password_hash", counting)
+    sign_in(app.test_client(), "alice", "a wrong password")
+    assert sum(checked) == 2**17 == sum([2**15] * 4)
+    checked.clear()
+    sign_in(app.test_client(), "nobody-at-all", "a wrong password")
+    assert checked == [2**17]
+
+
 @pytest.mark.parametrize("length", [1, 31])
 def test_production_refuses_a_short_secret_key(tmp_path, length):
     result = start(tmp_path, SECRET_KEY="k" * length)
@@ -131,4 +160,4 @@ def test_sign_up_asks_for_the_configured_length(database_url):
 def test_a_minimum_below_nists_8_is_refused(tmp_path, value):
     result = start(tmp_path, SECRET_KEY="k" * 32, PASSWORD_MIN_LENGTH=value)
     assert result.returncode != 0
-    assert "PASSWORD_MIN_LENGTH must be a whole number of at least 8" in result.stderr
+    assert "PASSWORD_MIN_LENGTH must be a whole number from 8 to 1000" in result.stderr

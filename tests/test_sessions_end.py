@@ -218,7 +218,7 @@ def test_the_purge_command_deletes_what_ended_everywhere(short_app, clock):
     assert counts(short_app) == (1, 1)
 
 
-@pytest.mark.parametrize("value", ["0", "-5", "a week", "1.5"])
+@pytest.mark.parametrize("value", ["0", "-5", "a week", "1.5", "²"])
 def test_a_session_setting_that_is_not_seconds_is_refused(tmp_path, value):
     result = start(tmp_path, SECRET_KEY="x" * 64, SESSION_IDLE_TIMEOUT=value)
     assert result.returncode != 0

@@ -101,6 +101,25 @@ def test_signing_out_a_browser_in_place(browsers):
     assert signed_in(browsers[IPHONE])
 
 
+def test_a_sign_in_that_ended_is_neither_listed_nor_counted(app, browsers):
+    """Ended (here: past its lifetime) but not purged yet: it is no browser any more."""
+    from datetime import timedelta
+
+    from notesweb.extensions import db
+    from notesweb.models import LoginSession
+
+    listed = rows(browsers[FIREFOX].get("/account"))
+    edge = listed["Edge 131 on Windows 10"]["id"]
+    with app.app_context():
+        record = db.session.get(LoginSession, edge)
+        record.created_at -= timedelta(days=31)
+        db.session.commit()
+    assert "Edge 131 on Windows 10" not in rows(browsers[FIREFOX].get("/account"))
+    me = Browser(browsers[FIREFOX])
+    answer = me.submit(me.get("/account"), "#end-others-form")
+    assert "Signed out 1 other browser." in answer.flash_messages()
+
+
 def test_signing_out_everywhere_else(browsers):
     me = Browser(browsers[FIREFOX])
     answer = me.submit(me.get("/account"), "#end-others-form")

@@ -1,15 +1,20 @@
 """Browsers an account has signed in from before (OWASP's "device cookie"): a signed,
 long-lived cookie names the accounts, and their sign-ins skip the per-username count
-of failures, so a guesser elsewhere cannot lock the owner out."""
+of failures, so a guesser elsewhere cannot lock the owner out.
+
+Each entry is tied to the account's password as it was: a new password (or a new
+account under an old name) makes every earlier cookie an ordinary browser's again."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from flask import Response, current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from .service import username_key
+from ..models import User
+from .service import find_user, username_key
 
 COOKIE = "notesweb_device"
 LIFETIME = timedelta(days=365)
@@ -32,15 +37,26 @@ def _known_accounts() -> list[str]:
     return [a for a in accounts if isinstance(a, str)] if isinstance(accounts, list) else []
 
 
+def _entry(user: User) -> str:
+    return f"{user.username_key}:{hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]}"
+
+
 def is_known_device(username: str) -> bool:
-    """This browser has signed in to `username`'s account before."""
-    return bool(username) and username_key(username) in _known_accounts()
-
-
-def remember_device(response: Response, username: str) -> None:
-    """After a sign-in with the right password: this browser is known to the account."""
+    """This browser has signed in to `username`'s account, with its current password."""
+    if not username:
+        return False
     key = username_key(username)
-    accounts = [key, *(a for a in _known_accounts() if a != key)][:ACCOUNTS_KEPT]
+    if not any(entry.startswith(key + ":") for entry in _known_accounts()):
+        return False  # no database query for a browser that never signed in here
+    user = find_user(username)
+    return user is not None and _entry(user) in _known_accounts()
+
+
+def remember_device(response: Response, user: User) -> None:
+    """After a sign-in with the right password: this browser is known to the account."""
+    key = user.username_key
+    others = (a for a in _known_accounts() if not a.startswith(key + ":"))
+    accounts = [_entry(user), *others][:ACCOUNTS_KEPT]
     config = current_app.config
     response.set_cookie(
         COOKIE,

@@ -23,13 +23,26 @@ def hash_password(password: str) -> str:
 
 
 def password_matches(password_hash: str, password: str) -> bool:
-    """Whether `password` is the one hashed. A hash that is not one (an account made
-    without a password) costs a check against a dummy hash all the same, so that no
-    answer is faster for an account that cannot sign in."""
+    """Whether `password` is the one hashed, in the time a check at today's cost takes
+    whatever the hash: an account without a password, or with a hash made at a lower
+    cost, must not answer faster than one that does not exist."""
     if not is_a_hash(password_hash):
-        check_password_hash(_dummy_hash(_method()), password)
+        check_against_nothing(password)
         return False
-    return check_password_hash(password_hash, password)
+    matches = check_password_hash(password_hash, password)
+    _make_up_the_cost(password_hash, password)
+    return matches
+
+
+def _make_up_the_cost(password_hash: str, password: str) -> None:
+    """scrypt's time grows with N: a hash at N/4 is checked three more times over."""
+    method = password_hash.split("$", 1)[0]
+    name, _, parameters = method.partition(":")
+    if name != "scrypt":
+        return
+    cost = int(parameters.split(":")[0])
+    for _ in range(2 ** current_app.config["PASSWORD_HASH_COST"] // cost - 1):
+        check_password_hash(_dummy_hash(method), password)
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -8,7 +8,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -189,22 +189,33 @@ def signed_in_session(secret: str) -> LoginSession | None:
     if record is None:
         return None
     now = utcnow()
+    # Statements, not the unit of work: the row may be gone since it was read (signed
+    # out in another tab), and that must not fail this request.
     if _session_ended(record, now):
-        db.session.delete(record)
+        db.session.execute(delete(LoginSession).where(LoginSession.id == record.id))
         db.session.commit()
         return None
     if now - record.last_seen_at >= _last_seen_resolution():
-        record.last_seen_at = now
+        db.session.execute(
+            update(LoginSession).where(LoginSession.id == record.id).values(last_seen_at=now)
+        )
         db.session.commit()
     return record
 
 
 def login_sessions(user: User) -> list[LoginSession]:
-    """The account's signed-in browsers, the most recently seen first."""
+    """The account's signed-in browsers (ended ones not yet purged left out), the most
+    recently seen first."""
+    idle, lifetime = _session_limits()
+    now = utcnow()
     return list(
         db.session.scalars(
             select(LoginSession)
-            .where(LoginSession.user_id == user.id)
+            .where(
+                LoginSession.user_id == user.id,
+                LoginSession.last_seen_at > now - idle,
+                LoginSession.created_at > now - lifetime,
+            )
             .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
         )
     )
@@ -227,7 +238,9 @@ def _delete_own(model, user: User, row_id: int, not_found: type[Exception]) -> N
 
 
 def end_other_login_sessions(user: User, keep_id: int) -> int:
-    """Signs out every browser of `user` but one; returns how many were signed out."""
+    """Signs out every browser of `user` but one; returns how many were signed out
+    (those whose sign-in had ended anyway are purged, not counted)."""
+    _purge(utcnow(), user)
     result = db.session.execute(
         delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.id != keep_id)
     )
@@ -320,7 +333,10 @@ def token_record(secret: str) -> ApiToken | None:
     if record is None or record.expires_at <= now:
         return None
     if record.last_used_at is None or now - record.last_used_at >= LAST_USED_RESOLUTION:
-        record.last_used_at = now
+        # A statement: the token may have been revoked since it was read.
+        db.session.execute(
+            update(ApiToken).where(ApiToken.id == record.id).values(last_used_at=now)
+        )
         db.session.commit()
     return record
 

@@ -88,7 +88,7 @@ def signup():
             sign_in(user)
             flash(f"Welcome, {user.username}.", "success")
             response = redirect(url_for("notes.index"), 303)
-            remember_device(response, user.username)
+            remember_device(response, user)
             return response
     status = 422 if form.errors else 200
     return render_template("auth/signup.html", form=form), status
@@ -103,7 +103,7 @@ def login():
         if user is not None:
             sign_in(user)
             response = redirect(safe_next(form.next.data) or url_for("notes.index"), 303)
-            remember_device(response, user.username)
+            remember_device(response, user)
             return response
         form.password.errors = ["Wrong username or password."]
         return render_template("auth/login.html", form=form), 401

@@ -82,11 +82,19 @@ def test_usernames_are_keyed_in_lower_case_as_the_migration_keys_them(app, anon_
     assert [tuple(row) for row in keys] == [("Carol.Ann", "carol.ann")]
 
 
-@pytest.mark.parametrize("blank", ["", "   "])
-def test_a_blank_username_is_refused_in_so_many_words(anon_client, blank):
-    page = sign_up(anon_client, blank)
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("", "Username is required."),
+        ("   ", "Username is required."),
+        ("no spaces", "Username may hold letters a–z, digits, dots, dashes and underscores."),
+        ("ünï", "Username may hold letters a–z, digits, dots, dashes and underscores."),
+    ],
+)
+def test_a_refused_username_is_told_why_in_so_many_words(anon_client, username, message):
+    page = sign_up(anon_client, username)
     assert page.status == 422
-    assert page.html.select_one("#username-error").get_text() == "Username is required."
+    assert page.html.select_one("#username-error").get_text() == message
 
 
 @pytest.mark.parametrize(

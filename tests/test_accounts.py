@@ -220,3 +220,41 @@ def test_deleting_the_account_deletes_its_notes_after_confirmation(app, client, 
         assert db.session.query(Note).count() == 0
         assert db.session.query(ApiToken).count() == 0
     assert client.get("/notes/").status_code == 303
+
+
+def test_a_taken_name_and_a_weak_password_are_both_reported(anon_client, user):
+    page = sign_up(anon_client, "ALICE", "short")
+    assert page.status == 422
+    assert page.html.select_one("#username-error").get_text() == "This username is taken."
+    assert page.html.select_one("#password-error").get_text() == (
+        "Password must be at least 12 characters."
+    )
+
+
+def test_a_name_taken_between_the_check_and_the_insert_is_reported_as_taken(app, user, monkeypatch):
+    """Two sign-ups of one name at once: the unique key refuses the second, which
+    hears the same answer as if the check had seen the first."""
+    from notesweb.auth import service
+    from notesweb.exceptions import FieldError, ValidationError
+
+    monkeypatch.setattr(service, "find_user", lambda _name: None)  # the check saw nobody
+    with app.app_context():
+        with pytest.raises(ValidationError) as refused:
+            service.create_user("ALICE", "another long passphrase")
+        assert refused.value.errors == [FieldError("username", "This username is taken.")]
+        # The failed insert is rolled back: the session goes on working.
+        assert service.create_user("bob", "another long passphrase").username == "bob"
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("carol", "short", "Password must be at least 12 characters."),
+        ("carol", "qwerty123456", "This password is one of the most common ones; choose another."),
+        ("carolcarolcarol", "CarolCarolCarol", "Password must not be the username."),
+    ],
+)
+def test_each_password_rule_says_so_in_so_many_words(anon_client, username, password, message):
+    page = sign_up(anon_client, username, password)
+    assert page.status == 422
+    assert page.html.select_one("#password-error").get_text() == message

@@ -341,6 +341,8 @@ def verdicts(results: dict[int, dict[str, Result]], ceiling: Result, rss: dict[i
         return small[name].rps / ceiling.rps
 
     def ratio(name: str, base: str | None = None) -> float:
+        if not large[name].requests:
+            return math.inf  # not one answer within the run: no latency to compare
         return large[name].p50_ms / (large[base] if base else small[name]).p50_ms
 
     rows = [

@@ -76,3 +76,22 @@ def test_seed_refuses_an_unknown_user_and_a_count_below_one(app, runner, user):
     assert zero.exit_code != 0 and "0 is not in the range" in zero.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Note.id))) == 0
+
+
+def test_the_planner_knows_the_seeded_notes(app, runner, user):
+    """Statistics are gathered once the notes are in: with the planner's picture from
+    before the load, PostgreSQL sorted every note on disk for an offset page."""
+    from sqlalchemy import text
+
+    assert runner.invoke(args=["notes", "seed", "alice", "300"]).exit_code == 0
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            analysed = db.session.execute(
+                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'notes'")
+            ).scalar()
+            assert analysed is not None
+        else:
+            rows = db.session.execute(
+                text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'notes'")
+            ).all()
+            assert rows and all(row.stat.split()[0] == "300" for row in rows)

@@ -22,6 +22,9 @@ def instances(database_url, redis_url) -> Iterator[tuple[Gunicorn, Gunicorn]]:
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_NAMESPACE": uuid.uuid4().hex,
         "LOGIN_RATE_LIMIT": "5 per minute",
+        # Failed sign-ins per address over all usernames: as tight as per pair here, so
+        # that one client trying five names is stopped like one trying five passwords.
+        "LOGIN_ADDRESS_RATE_LIMIT": "5 per minute",
         "TRUSTED_PROXIES": "1",
         "LOG_LEVEL": "INFO",
     }

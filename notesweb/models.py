@@ -112,6 +112,9 @@ class Note(db.Model):
     owner: Mapped[User] = relationship()
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     body: Mapped[str] = mapped_column(Text)
+    # The start of the body as plain text (notes.markdown.excerpt), written with it, so
+    # that a list shows every note's start without reading or parsing its body.
+    excerpt: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column()

@@ -46,6 +46,14 @@ def textarea_value(textarea: Tag) -> str:
     return text
 
 
+def field_error(form: Tag, field: Tag) -> Tag:
+    """The error message tied to `field` by its aria-describedby (which names its hint too)."""
+    described = [form.select_one(f"#{id_}") for id_ in field["aria-describedby"].split()]
+    errors = [tag for tag in described if tag is not None and "field-error" in tag["class"]]
+    assert len(errors) == 1, field
+    return errors[0]
+
+
 def form_fields(form: Tag) -> dict[str, str]:
     """What the browser would send for `form`, before the person types anything."""
     fields = {}
@@ -96,12 +104,20 @@ class Browser:
         response = self.client.get(url, follow_redirects=True)
         return Page(response, response.request.path + _query(response))
 
-    def submit(self, page: Page, selector: str = "form", **typed: str) -> Page:
+    def submit(
+        self, page: Page, selector: str = "form", *, press: str | None = None, **typed: str
+    ) -> Page:
+        """Sends the form as a browser would, by its button `press` (a selector) if given."""
         form = page.html.select_one(selector)
         assert form is not None, f"no {selector} on {page.url}"
         method = form.get("method", "get").lower()
         action = urljoin(page.url, form.get("action") or page.url)
         data = form_fields(form) | typed
+        if press is not None:
+            button = form.select_one(press)
+            assert button is not None, f"no {press} in {selector} on {page.url}"
+            if button.get("name"):
+                data[button["name"]] = button.get("value", "")
         if method == "post":
             response = self.client.post(action, data=data, follow_redirects=True)
         else:

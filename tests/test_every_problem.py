@@ -13,6 +13,8 @@ from notesweb.auth.service import clean_token_name
 from notesweb.limits import BODY_MAX, TITLE_MAX, TOKEN_NAME_MAX
 from notesweb.notes.service import clean_body, clean_title
 
+from .html import field_error
+
 PROBLEM = "application/problem+json"
 
 
@@ -70,7 +72,7 @@ def test_a_form_shows_every_problem_beside_its_field(browser_client):
     for name, words in (("title", "required"), ("body", f"{BODY_MAX:,}")):
         field = form.select_one(f"#{name}")
         assert field["aria-invalid"] == "true"
-        message = form.select_one(f"#{field['aria-describedby']}")
+        message = field_error(form, field)
         assert words in message.get_text()
 
 

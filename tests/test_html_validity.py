@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from .conftest import PASSWORD
 from .html import Browser, html_problems
+from .test_markdown import XSS
+
+# Every kind of Markdown, and every hostile input the sanitiser is tested with.
+RICH = "\n\n".join(
+    [
+        "# Heading\n\n## Sub\n\n- [x] done\n- [ ] open\n\n1. one\n2. two",
+        "| a | b |\n|:-|-:|\n| 1 | 2 |\n\n> quoted\n\n```js\ncode\n```",
+        "**bold** _em_ ~~gone~~ `x` https://example.com ![pic](p.png) [ref][r]\n\n[r]: /notes",
+        *XSS,
+    ]
+)
 
 
 def pages(client, anon_client, make_notes) -> dict[str, bytes]:
@@ -26,6 +37,10 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
     browser.submit(browser.get("/notes/1/edit"), "#note-form", body="meanwhile")
     conflict = browser.submit(edit, "#note-form", body="mine")
     assert (invalid.status, conflict.status) == (422, 409)
+    rich = browser.submit(browser.get("/notes/new"), "#note-form", title="Rich", body=RICH)
+    preview = browser.submit(
+        browser.get("/notes/new"), "#note-form", press="#preview-note", title="Rich", body=RICH
+    )
     responses = {
         "list": first.response,
         "list-page-2": second.response,
@@ -33,6 +48,8 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
         "invalid-form": invalid.response,
         "conflict-form": conflict.response,
         "show": browser.get("/notes/1").response,
+        "show-markdown": rich.response,
+        "preview": preview.response,
         "confirm-delete": browser.get("/notes/1/delete").response,
         "not-found": client.get("/notes/999"),
         "method-not-allowed": client.put("/notes/1"),

@@ -8,7 +8,7 @@ import pytest
 
 from notesweb.limits import BODY_MAX, PAGE_SIZE, TITLE_MAX
 
-from .html import csrf_token, form_fields, soup, textarea_value
+from .html import csrf_token, field_error, form_fields, soup, textarea_value
 
 
 def create(browser, title: str, body: str = ""):
@@ -27,7 +27,7 @@ def test_create_shows_the_note_and_a_flash(browser_client):
     assert page.status == 200
     article = page.html.select_one("article[data-note-id]")
     assert article.select_one("h1").get_text() == "Groceries"
-    assert article.select_one(".note-body").get_text() == "milk\neggs"
+    assert article.select_one(".note-body").get_text().strip() == "milk\neggs"
     assert page.flash_messages() == ["Note created."]
     assert page.url == f"/notes/{article['data-note-id']}"
 
@@ -61,7 +61,7 @@ def test_saving_a_note_deleted_meanwhile_keeps_the_text(browser_client, make_not
     assert form["action"] == "/notes/new"
     assert textarea_value(form.select_one("#body")) == "my careful edit"
     saved = browser_client.submit(orphan, "#note-form")
-    assert saved.html.select_one(".note-body").get_text() == "my careful edit"
+    assert saved.html.select_one(".note-body").get_text().strip() == "my careful edit"
 
 
 def test_every_form_field_has_a_label(browser_client):
@@ -87,7 +87,7 @@ def test_invalid_input_keeps_what_was_typed(browser_client, title, body, field, 
     assert textarea_value(form.select_one("#body")) == body
     invalid = form.select_one(f"#{field}")
     assert invalid["aria-invalid"] == "true"
-    error = form.select_one(f"#{invalid['aria-describedby']}")
+    error = field_error(form, invalid)
     assert message in error.get_text()
     assert invalid.has_attr("autofocus")
     assert browser_client.get("/notes/").html.select("#note-list article") == []
@@ -114,7 +114,7 @@ def test_edit_that_races_another_keeps_the_text_and_says_so(browser_client):
     assert "changed elsewhere" in clash.html.select_one("#form-errors").get_text()
     # Saving again on purpose replaces the other change.
     resolved = browser_client.submit(clash, "#note-form")
-    assert resolved.html.select_one(".note-body").get_text() == "from the second tab"
+    assert resolved.html.select_one(".note-body").get_text().strip() == "from the second tab"
 
 
 def test_invalid_edit_keeps_what_was_typed(browser_client):
@@ -124,7 +124,7 @@ def test_invalid_edit_keeps_what_was_typed(browser_client):
     assert page.status == 422
     assert textarea_value(page.html.select_one("#body")) == "rewritten"
     shown = browser_client.get(note.url)
-    assert shown.html.select_one(".note-body").get_text() == "original"
+    assert shown.html.select_one(".note-body").get_text().strip() == "original"
 
 
 def test_delete_asks_then_deletes(browser_client):

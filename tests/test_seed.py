@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from notesweb.extensions import db
 from notesweb.limits import BODY_MAX, TITLE_MAX
 from notesweb.models import Note
-from notesweb.notes import service
+from notesweb.notes import markdown, service
 
 from .html import soup
 
@@ -33,6 +33,7 @@ def test_seed_adds_exactly_count_notes_that_keep_every_rule(app, runner, make_no
     # What the service would accept, unchanged by its rules.
     for note in added:
         assert service.clean(note.title, note.body) == {"title": note.title, "body": note.body}
+        assert note.excerpt == markdown.excerpt(note.body)
         assert 1 <= len(note.title) <= TITLE_MAX and len(note.body) <= BODY_MAX
         assert note.created_at <= note.updated_at
         assert (note.version == 1) == (note.created_at == note.updated_at)

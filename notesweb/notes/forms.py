@@ -1,7 +1,7 @@
 """The note form. Its fields carry the limits as HTML attributes; the rules that
 decide are in the service, so the browser and the API are held to the same ones."""
 
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 
 from ..forms import ServiceForm
 from ..limits import BODY_MAX, TITLE_MAX
@@ -21,6 +21,8 @@ class NoteForm(ServiceForm):
     )
     # The version the person started editing from, to catch a change made meanwhile.
     version = HiddenField()
+    # Pressed to see the body rendered; the text stays in the form and nothing is saved.
+    preview = SubmitField("Preview")
 
     def expected_version(self) -> int | None:
         try:

@@ -13,6 +13,7 @@ from sqlalchemy import insert, text
 
 from ..extensions import db
 from ..models import Note, User, utcnow
+from .markdown import excerpt
 from .service import add_to_note_count
 
 BATCH = 10_000
@@ -88,10 +89,12 @@ def sample_rows(owner_id: int, count: int, now: datetime, rng: random.Random) ->
         created = now - timedelta(seconds=rng.uniform(0, spread))
         edited = rng.random() < 0.4
         updated = created + (now - created) * rng.random() if edited else created
+        body = text.body()
         yield {
             "owner_id": owner_id,
             "title": text.title(),
-            "body": text.body(),
+            "body": body,
+            "excerpt": excerpt(body),
             "created_at": created,
             "updated_at": updated,
             "version": rng.randint(2, 9) if edited else 1,

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, LINE_BREAKS, TITLE_MAX, TRIMMED
 from ..models import Note, User, utcnow
 from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
+from .markdown import excerpt
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
 
@@ -77,6 +78,7 @@ def create_note(owner: User, title: str, body: str = "") -> Note:
         owner_id=owner.id,
         title=fields["title"],
         body=fields["body"],
+        excerpt=excerpt(fields["body"]),
         created_at=now,
         updated_at=now,
     )
@@ -101,6 +103,8 @@ def update_note(
     note_id, owner = note.id, note.owner
     for name, value in fields.items():
         setattr(note, name, value)
+    if "body" in fields:
+        note.excerpt = excerpt(note.body)
     note.updated_at = utcnow()
     try:
         db.session.commit()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..errors import keeps_typed_text
 from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError
-from . import service
+from . import markdown, service
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -20,6 +21,11 @@ bp = Blueprint("notes", __name__, url_prefix="/notes")
 @login_required
 def require_login():
     """Every notes page is someone's: anonymous visitors are sent to sign in."""
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(body: str) -> Markup:
+    return Markup(markdown.render(body))
 
 
 DELETED_MEANWHILE = (
@@ -57,10 +63,21 @@ def show(note_id: int):
     return render_template("notes/show.html", note=service.get_note(current_user, note_id))
 
 
-def render_form(form: NoteForm, note=None, status: int = 200, conflict=None):
+def render_form(form: NoteForm, note=None, status: int = 200, conflict=None, preview=None):
     return render_page_or_fragment(
-        "notes/form.html", "notes/_form.html", status, form=form, note=note, conflict=conflict
+        "notes/form.html",
+        "notes/_form.html",
+        status,
+        form=form,
+        note=note,
+        conflict=conflict,
+        preview=preview,
     )
+
+
+def wants_preview(form: NoteForm) -> bool:
+    """The form's Preview button was pressed: show the text rendered, save nothing."""
+    return bool(form.preview.data)
 
 
 def render_orphaned_form(form: NoteForm, message: str):
@@ -79,6 +96,8 @@ def new():
 @keeps_typed_text(NoteForm)
 def create():
     form = NoteForm()
+    if wants_preview(form):
+        return render_form(form, preview=form.typed("body"))
     try:
         note = service.create_note(current_user, form.typed("title"), form.typed("body"))
     except ValidationError as exc:
@@ -100,6 +119,8 @@ def update(note_id: int):
     form = NoteForm()
     try:
         note = service.get_note(current_user, note_id)
+        if wants_preview(form):
+            return render_form(form, note=note, preview=form.typed("body"))
         service.update_note(
             note,
             title=form.typed("title"),

@@ -53,3 +53,19 @@ def test_signed_out_pages_have_no_violations(browser, base_url):
         page.goto(url)
         assert violations(page) == [], url
     context.close()
+
+
+def test_rendered_markdown_and_its_preview_have_no_violations(page: Page, notes):
+    body = (
+        "# Heading\n\n## Sub\n\n- [x] done\n- [ ] open\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n"
+        "> quoted\n\n```\ncode\n```\n\n**bold** _em_ ~~gone~~ https://example.com ![pic](p.png)"
+    )
+    page.goto("/notes/new")
+    page.get_by_label("Title").fill("Rich")
+    page.get_by_label("Body").fill(body)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#note-preview .note-body h2")).to_be_visible()
+    assert violations(page) == []
+    page.get_by_role("button", name="Create note").click()
+    expect(page.locator(".note-body table")).to_be_visible()
+    assert violations(page) == []

@@ -194,3 +194,36 @@ def test_after_signing_out_back_shows_no_notes(page: Page, notes):
     page.go_back()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_text("Body 0")).to_have_count(0)
+
+
+RICH = "# Heading\n\n- [x] done\n- [ ] open\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n**bold** https://example.com"
+
+
+def test_preview_swaps_in_the_rendering_and_leaves_the_text_alone(page: Page, notes):
+    page.goto("/notes/new")
+    mark_document(page)
+    page.get_by_label("Title").fill("Rich")
+    page.get_by_label("Body").fill(RICH)
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("#note-preview")
+    expect(preview.locator("h2", has_text="Heading")).to_be_visible()
+    expect(preview.locator("td.align-right")).to_have_text("2")
+    expect(page.get_by_role("button", name="Preview")).to_be_focused()
+    expect(page.get_by_label("Body")).to_have_value(RICH)
+    assert still_same_document(page) and page.url.endswith("/notes/new")
+    assert notes.make(0) == [] and page.locator("#flash p").count() == 0
+    page.get_by_role("button", name="Create note").click()
+    expect(page.locator(".note-body strong")).to_have_text("bold")
+
+
+def test_without_js_preview_sends_the_form_and_keeps_the_text(js_off_page: Page, notes):
+    page = js_off_page
+    page.goto("/notes/new")
+    page.get_by_label("Title").fill("Rich")
+    page.get_by_label("Body").fill(RICH)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#note-preview .note-body h2")).to_have_text("Heading")
+    expect(page.get_by_label("Title")).to_have_value("Rich")
+    expect(page.get_by_label("Body")).to_have_value(RICH)
+    page.get_by_role("button", name="Create note").click()
+    expect(page.locator(".note-body td.align-right")).to_have_text("2")

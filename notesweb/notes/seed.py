@@ -125,8 +125,19 @@ def seed_notes(
         db.session.commit()
         left -= size
         progress(size)
-    # The planner's picture of the table is from before the load: on PostgreSQL a list
-    # read at an offset then sorts every note on disk instead of walking the index
-    # (0.5 s instead of 12 ms at 100,000 notes). Autovacuum would catch up, later.
-    db.session.execute(text("ANALYZE notes"))
-    db.session.commit()
+    refresh_statistics()
+
+
+def refresh_statistics() -> None:
+    """The planner's picture of the table is from before the load: on PostgreSQL a
+    list read at an offset then sorts every note on disk instead of walking the index
+    (0.5 s instead of 12 ms at 100,000 notes). Autovacuum would catch up, later. On
+    PostgreSQL VACUUM also marks the new rows visible to all, so an offset's skip reads
+    the index alone (19 ms to 2.4 ms at offset 10,000); on SQLite it would rewrite the
+    whole file, and the index alone serves the skip already."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE notes"))
+    else:
+        db.session.execute(text("ANALYZE notes"))
+        db.session.commit()

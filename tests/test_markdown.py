@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
+from notesweb.limits import BODY_MAX
 from notesweb.notes import markdown
 
 
@@ -207,3 +208,27 @@ def test_the_quick_way_to_an_excerpt_agrees_with_parsing(source):
     quick = [line for line in markdown._plain_lines(source) if line.strip()]
     parsed = [line for line in markdown._text_lines(source) if line.strip()]
     assert quick == parsed
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Short rows that markdown-it fills up to the header's width, table after table.
+        ("|" * 163 + "\n" + "|:-:" * 162 + "|\n" + "a\n" * 405 + "\n") * 30,
+        # One long address, used by thousands of reference links.
+        "[x]: http://a/" + "b" * 24_980 + "\n\n" + "[x] " * 6_250,
+    ],
+)
+def test_a_note_that_would_render_far_larger_is_shown_as_its_text(source):
+    source = source[:BODY_MAX]
+    page = rendered(source)
+    assert len(str(page)) < 2 * len(source)
+    assert page.select_one("pre").get_text() == source
+    assert "too large to show formatted" in page.select_one("p").get_text()
+    assert markdown.excerpt(source) is not None
+
+
+def test_a_table_of_ordinary_size_is_still_a_table():
+    rows = "\n".join(f"| {i} | {'x' * 10} |" for i in range(2_000))
+    page = rendered("| n | text |\n|---|---|\n" + rows)
+    assert len(page.select("tbody tr")) == 2_000

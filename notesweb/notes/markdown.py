@@ -5,11 +5,13 @@ And as plain text, for the list's excerpts."""
 from __future__ import annotations
 
 import html
+import importlib
 import re
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.tasklists import tasklists_plugin
@@ -20,6 +22,43 @@ LINK_REL = "nofollow noopener ugc"
 
 _ALIGN = re.compile(r"text-align:(left|center|right)")
 _CHECKED = 'checked="checked"'
+_CHECKBOX = '<input class="task-list-item-checkbox"'
+
+# markdown-it fills every short table row up to the header's width, up to 65,536
+# empty cells a table: a few KB of pipes would render to megabytes, for seconds.
+_tables = importlib.import_module("markdown_it.rules_block.table")
+_tables.MAX_AUTOCOMPLETED_CELLS = 1_000
+# What one note may grow to once rendered: table cells, and the characters of link
+# addresses (a reference link repeats its address wherever it is used).
+CELLS_MAX = 10_000
+ADDRESSES_MAX = 200_000
+
+
+class _TooLarge(Exception):
+    """The note would render far larger than it is written."""
+
+
+def _bounded_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, stopping the parse once a note has too many cells."""
+    before = len(state.tokens)
+    found = _tables.table(state, start, end, silent)
+    if found and not silent:
+        added = state.tokens[before:]
+        cells = state.env.get("cells", 0) + sum(t.type in ("td_open", "th_open") for t in added)
+        if cells > CELLS_MAX:
+            raise _TooLarge
+        state.env["cells"] = cells
+    return found
+
+
+def _addresses_within_bounds(state: StateCore) -> None:
+    addresses = 0
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type in ("link_open", "image"):
+                addresses += len(str(child.attrGet("href") or child.attrGet("src") or ""))
+    if addresses > max(ADDRESSES_MAX, 4 * len(state.src)):
+        raise _TooLarge
 
 
 def _fit_to_page(state: StateCore) -> None:
@@ -34,10 +73,10 @@ def _fit_to_page(state: StateCore) -> None:
                 token.attrSet("class", f"align-{match[1]}")
         elif token.type == "inline":
             for child in token.children or ():
-                if child.type == "html_inline" and "task-list-item-checkbox" in child.content:
+                if child.type == "html_inline" and child.content.startswith(_CHECKBOX):
                     done = _CHECKED in child.content
                     child.content = (
-                        '<input class="task-list-item-checkbox" type="checkbox" disabled'
+                        f'{_CHECKBOX} type="checkbox" disabled'
                         f'{" checked" if done else ""} aria-label="{"Done" if done else "To do"}">'
                     )
 
@@ -52,6 +91,8 @@ def _image_as_link(_renderer, tokens: list[Token], index: int, _options, _env) -
 
 
 _renderer = MarkdownIt("gfm-like", {"typographer": False}).use(tasklists_plugin)
+_renderer.block.ruler.at("table", _bounded_table)
+_renderer.core.ruler.after("inline", "addresses_within_bounds", _addresses_within_bounds)
 _renderer.core.ruler.push("fit_to_page", _fit_to_page)
 _renderer.add_render_rule("image", _image_as_link)
 
@@ -105,6 +146,7 @@ _sanitiser = nh3.Cleaner(
     },  # fmt: skip
     clean_content_tags={"script", "style", "textarea", "select", "noscript", "template"},
     attributes={
+        "*": set(),  # none on every tag (the sanitiser's default allows title and lang)
         "a": {"href", "title"},
         "abbr": {"title"},
         "ol": {"start"},
@@ -142,16 +184,24 @@ def _without_dead_rel(match: re.Match) -> str:
 def render(body: str) -> str:
     """A note body as safe HTML. Cached by the text itself, so each version of a note
     is rendered once per worker (a 50,000-character note takes ~80 ms; bench/markdown.py)."""
-    return _LINK_TAG.sub(_without_dead_rel, _sanitiser.clean(_renderer.render(body)))
+    try:
+        rendered = _renderer.render(body)
+    except _TooLarge:
+        return (
+            '<p class="meta">This note is too large to show formatted; here is its text.</p>'
+            f"<pre>{html.escape(body)}</pre>"
+        )
+    return _LINK_TAG.sub(_without_dead_rel, _sanitiser.clean(rendered))
 
 
 # Plain text reads the source as written: no autolinking, which may rewrite a URL's text.
 _reader = MarkdownIt("gfm-like", {"linkify": False}).use(tasklists_plugin)
+_reader.block.ruler.at("table", _bounded_table)
 
 # Text that Markdown leaves as it is, but for list markers (most notes start so): each
 # line starts with a letter, or is a "- " item starting with one, or is blank; no
 # character that could start any other syntax, escape or entity.
-_PLAIN_LINE = r"(?:(?:- )?[^\W\d_][^\n\r\t\\`*_\[\]<>&#|~=+{}]*|[ ]*)"
+_PLAIN_LINE = r"(?:(?:- )?[^\W\d_][^\n\r\t\x00\\`*_\[\]<>&#|~=+{}]*|[ ]*)"
 _PLAIN = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
 
 
@@ -160,7 +210,10 @@ def excerpt(body: str, most: int = EXCERPT_MAX, lines: int = EXCERPT_LINES) -> s
     its first lines with their breaks kept and blank lines left out. Kept beside the
     note when it is written, so that no list reads or parses a body."""
     start = body[: most * 4]
-    found = _plain_lines(start) if _PLAIN.fullmatch(start) else _text_lines(start)
+    try:
+        found = _plain_lines(start) if _PLAIN.fullmatch(start) else _text_lines(start)
+    except _TooLarge:
+        found = start.split("\n")
     kept = [line for line in found if line.strip()]
     text = "\n".join(kept[:lines])
     if len(text) > most:

@@ -12,6 +12,9 @@ API_OFFSET_MAX = 10_000
 # Ids are 32-bit on every database; a larger one cannot name a note.
 ID_MAX = 2**31 - 1
 
+# A #tag's longest name; a longer #word is not taken for a tag.
+TAG_MAX = 64
+
 USERNAME_MAX = 40
 # Long passphrases are welcome; the cap only keeps hashing cheap to refuse.
 PASSWORD_MAX = 1024

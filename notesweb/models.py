@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
-from .limits import TITLE_MAX, TOKEN_NAME_MAX, USER_AGENT_MAX, USERNAME_MAX
+from .limits import TAG_MAX, TITLE_MAX, TOKEN_NAME_MAX, USER_AGENT_MAX, USERNAME_MAX
 
 
 def utcnow() -> datetime:
@@ -115,11 +115,48 @@ class Note(db.Model):
     # The start of the body as plain text (notes.markdown.excerpt), written with it, so
     # that a list shows every note's start without reading or parsing its body.
     excerpt: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Its tags' names, space-separated in order, written with the note (so that reading
+    # a note needs no join); the NoteTag rows are what filters and counts use.
+    tag_names: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column()
 
     __mapper_args__ = {"version_id_col": version}
 
+    @property
+    def tags(self) -> list[str]:
+        return self.tag_names.split()
+
     def __repr__(self) -> str:
         return f"<Note {self.id} v{self.version}>"
+
+
+class Tag(db.Model):
+    """One of a person's tags, named as they first wrote it, with how many of their
+    notes carry it (kept with every write, so the tag list counts nothing)."""
+
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("owner_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(TAG_MAX))
+    name: Mapped[str] = mapped_column(String(TAG_MAX))
+    note_count: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class NoteTag(db.Model):
+    """A note carries a tag. `updated_at` is the note's, copied, so that one index
+    serves a tag's notes newest first, as the notes index serves the whole list."""
+
+    __tablename__ = "note_tags"
+    __table_args__ = (
+        Index("ix_note_tags_tag_id_updated_at_note_id", "tag_id", "updated_at", "note_id"),
+    )
+
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -38,9 +38,13 @@ class CursorError(ValueError):
 class Keyset:
     name: str
     columns: tuple[InstrumentedAttribute, ...]
+    # The listed rows' attributes that hold those columns' values, where their names
+    # differ (a list read through another table's index).
+    attributes: tuple[str, ...] | None = None
 
     def key(self, row: Any) -> tuple:
-        return tuple(getattr(row, column.key) for column in self.columns)
+        names = self.attributes or [column.key for column in self.columns]
+        return tuple(getattr(row, name) for name in names)
 
     def _serializer(self) -> URLSafeSerializer:
         return URLSafeSerializer(current_app.secret_key, salt=f"cursor:{self.name}")

@@ -9,7 +9,7 @@ from .test_markdown import XSS
 # Every kind of Markdown, and every hostile input the sanitiser is tested with.
 RICH = "\n\n".join(
     [
-        "# Heading\n\n## Sub\n\n- [x] done\n- [ ] open\n\n1. one\n2. two",
+        "# Heading #tagged #Other\n\n## Sub\n\n- [x] done\n- [ ] open\n\n1. one\n2. two",
         "| a | b |\n|:-|-:|\n| 1 | 2 |\n\n> quoted\n\n```js\ncode\n```",
         "**bold** _em_ ~~gone~~ `x` https://example.com ![pic](p.png) [ref][r]\n\n[r]: /notes",
         *XSS,
@@ -49,6 +49,9 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
         "conflict-form": conflict.response,
         "show": browser.get("/notes/1").response,
         "show-markdown": rich.response,
+        "tags": browser.get("/notes/tags").response,
+        "tagged-list": browser.get("/notes/?tag=tagged").response,
+        "tagged-list-empty": browser.get("/notes/?tag=nothing").response,
         "preview": preview.response,
         "confirm-delete": browser.get("/notes/1/delete").response,
         "not-found": client.get("/notes/999"),

@@ -14,7 +14,7 @@ def tables(app) -> set[str]:
         return set(inspect(db.engine).get_table_names()) - {"alembic_version", "sqlite_sequence"}
 
 
-ALL_TABLES = {"notes", "users", "login_sessions", "api_tokens"}
+ALL_TABLES = {"notes", "users", "login_sessions", "api_tokens", "tags", "note_tags"}
 
 
 def test_upgrade_downgrade_upgrade(app):

@@ -5,7 +5,6 @@ writers at once, seeding and account deletion."""
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -17,8 +16,8 @@ from notesweb.extensions import db
 from notesweb.models import Note, User
 from notesweb.notes import service
 
-from .conftest import make_app
 from .html import Browser, soup
+from .writers import at_once
 
 
 def counts(app) -> dict[str, tuple[int, int]]:
@@ -115,25 +114,14 @@ def test_a_create_or_delete_that_fails_to_commit_changes_neither_notes_nor_total
 def test_writers_at_once_keep_the_total_exact(app, user, database_url):
     """Four processes' worth of writers, each with its own app and connection."""
     writers, each = 4, 12
-    failures: list[BaseException] = []
-    apps = [make_app(database_url) for _ in range(writers)]
 
-    def write(app) -> None:
-        try:
-            with app.app_context():
-                owner = db.session.get(User, user.id)
-                notes = [service.create_note(owner, f"Note {i}") for i in range(each)]
-                for note in notes[::2]:
-                    service.delete_note(note)
-        except BaseException as exc:  # reported below, in the test's own thread
-            failures.append(exc)
+    def write() -> None:
+        owner = db.session.get(User, user.id)
+        notes = [service.create_note(owner, f"Note {i}") for i in range(each)]
+        for note in notes[::2]:
+            service.delete_note(note)
 
-    threads = [threading.Thread(target=write, args=(app,)) for app in apps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    at_once(database_url, writers, write)
     assert counts(app) == {"alice": (writers * each // 2,) * 2}
 
 

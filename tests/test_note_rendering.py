@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from notesweb.extensions import db
+from notesweb.limits import BODY_MAX
 from notesweb.models import Note
 from notesweb.notes import markdown
 
@@ -125,3 +126,14 @@ def test_the_excerpt_migration_fills_in_the_notes_already_there(app, make_notes)
         upgrade()
         excerpts = db.session.execute(text("SELECT excerpt FROM notes")).scalars().all()
     assert excerpts == [markdown.excerpt("# Heading\n\n*text*")] * 3 == ["Heading\ntext"] * 3
+
+
+def test_a_body_too_long_to_save_is_not_previewed_either(browser_client):
+    too_long = "x" * (BODY_MAX + 1)
+    page = browser_client.submit(
+        browser_client.get("/notes/new"), "#note-form", press="#preview-note", body=too_long
+    )
+    assert page.status == 422
+    assert "at most 50,000 characters" in page.html.select_one("#note-preview").get_text()
+    assert page.html.select_one("#note-preview .note-body") is None
+    assert textarea_value(page.html.select_one("#body")) == too_long

@@ -137,3 +137,14 @@ def test_a_newer_page_reads_one_note_more_than_it_shows_and_no_more(app, client,
         if sql.startswith("SELECT notes.id, notes.owner_id")
     ]
     assert reads == [PAGE_SIZE + 1, 1]  # the page, then: is anything older?
+
+
+def test_a_read_by_tag_adds_only_the_tag_and_no_count(app, api_client, notes):
+    api_client.post("/api/notes", json={"title": "tagged", "body": "#found"})
+    for url in ("/api/notes?tag=found", "/api/notes?tag=found&offset=0&limit=5"):
+        with statements(app) as sent:
+            response = api_client.get(url)
+        assert response.json["total"] == 1
+        assert len(sent) == 3, (url, sent)
+        assert "FROM tags" in sent[1] and "JOIN note_tags" in sent[2], sent
+        assert not any("count(" in sql.lower() for sql in sent), sent

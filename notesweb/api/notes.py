@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from ..exceptions import VersionConflict
-from ..notes import service
+from ..notes import service, tags
 from ..rate_limits import limit_api_calls
 from . import schemas
 from .auth import api_user, require_bearer_token
@@ -44,12 +44,13 @@ class Notes(MethodView):
     def get(self, query):
         """List notes, newest first (by last change)."""
         limit = query["limit"]
+        tag = query["tag"]
         if query["cursor"] is not None:
             offset = None
-            page = service.list_notes(api_user(), query["cursor"], limit, link_newer=False)
+            page = service.list_notes(api_user(), query["cursor"], limit, tag=tag, link_newer=False)
         else:
             offset = query["offset"] or 0
-            page = service.list_notes_by_offset(api_user(), offset, limit)
+            page = service.list_notes_by_offset(api_user(), offset, limit, tag=tag)
         return {
             "items": page.items,
             "total": page.total,
@@ -90,6 +91,17 @@ class NoteItem(MethodView):
     def delete(self, note_id: int):
         """Delete a note; its id is never used again."""
         service.delete_note(service.get_note(api_user(), note_id))
+
+
+@blp.route("/tags")
+class Tags(MethodView):
+    @blp.response(200, schemas.TagList)
+    @blp.documents(401, 429)
+    def get(self):
+        """Every tag your notes carry, by name, with how many notes carry it."""
+        return {
+            "items": [{"name": t.name, "count": t.note_count} for t in tags.list_tags(api_user())]
+        }
 
 
 def _expected_version(note) -> int | None:

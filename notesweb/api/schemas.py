@@ -19,6 +19,7 @@ from ..limits import (
     TOKEN_NAME_MAX,
 )
 from ..notes.service import clean_body, clean_title, decode_cursor
+from ..notes.tags import TAG_ASKED_MAX, check_tag
 from ..pagination import CursorError
 
 # What the service accepts, as JSON Schema patterns: a title is trimmed of spaces,
@@ -100,6 +101,15 @@ class Note(ma.Schema):
     version = fields.Integer(
         required=True, metadata={"description": "Starts at 1 and grows with every change."}
     )
+    tags = fields.List(
+        fields.String(),
+        required=True,
+        dump_only=True,
+        metadata={
+            "description": "The #tags in the title and body (not in code), each named as "
+            "first written, sorted; set by writing them in the text."
+        },
+    )
 
 
 class NoteListQuery(StrictSchema):
@@ -118,11 +128,29 @@ class NoteListQuery(StrictSchema):
         load_default=None,
         metadata={"description": "`next_cursor` of the previous page. Not with `offset`."},
     )
+    tag = fields.String(
+        load_default=None,
+        validate=service_rule(check_tag),
+        metadata={
+            "description": "Only the notes carrying this tag (any case, with or without "
+            "its `#`); `total` counts them.",
+            "pattern": rf"^{_NOT_CONTROL}{{1,{TAG_ASKED_MAX}}}$",
+        },
+    )
 
     @ma.validates_schema(skip_on_field_errors=False)
     def _one_way_of_paging(self, data, **_kwargs):
         if data.get("cursor") is not None and data.get("offset") is not None:
             raise ma.ValidationError("Use either cursor or offset, not both.", "cursor")
+
+
+class TagCount(ma.Schema):
+    name = fields.String(required=True, metadata={"description": "As first written, without '#'."})
+    count = fields.Integer(required=True, metadata={"description": "Notes carrying it."})
+
+
+class TagList(ma.Schema):
+    items = fields.List(fields.Nested(TagCount), required=True)
 
 
 class NotePage(ma.Schema):

@@ -8,11 +8,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..exceptions import FieldError, NoteNotFound, ValidationError, VersionConflict
 from ..extensions import db
 from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, LINE_BREAKS, TITLE_MAX, TRIMMED
-from ..models import Note, User, utcnow
+from ..models import Note, NoteTag, User, utcnow
 from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
+from . import tags
 from .markdown import excerpt
 
 NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
+# A tag's notes in the same order, read through the tag's own index (same cursors).
+TAGGED_ORDER = Keyset("notes", (NoteTag.updated_at, NoteTag.note_id), ("updated_at", "id"))
 
 
 def clean_title(raw: str) -> tuple[str, str | None]:
@@ -73,17 +76,22 @@ def get_note(owner: User, note_id: int) -> Note:
 
 def create_note(owner: User, title: str, body: str = "") -> Note:
     fields = clean(title, body)
+    found = tags.find_tags(fields["title"], fields["body"])
     now = utcnow()
     note = Note(
         owner_id=owner.id,
         title=fields["title"],
         body=fields["body"],
         excerpt=excerpt(fields["body"]),
+        tag_names=tags.tag_names(owner.id, found),
         created_at=now,
         updated_at=now,
     )
     db.session.add(note)
     add_to_note_count(owner.id, 1)
+    if found:
+        db.session.flush()
+        tags.retag(note, found, had=[])
     db.session.commit()
     return note
 
@@ -100,13 +108,17 @@ def update_note(
         raise VersionConflict(note)
     if all(getattr(note, name) == value for name, value in fields.items()):
         return note
-    note_id, owner = note.id, note.owner
+    note_id, owner, had = note.id, note.owner, note.tags
     for name, value in fields.items():
         setattr(note, name, value)
     if "body" in fields:
         note.excerpt = excerpt(note.body)
+    found = tags.find_tags(note.title, note.body)
+    note.tag_names = tags.tag_names(note.owner_id, found)
     note.updated_at = utcnow()
     try:
+        db.session.flush()  # the version check: StaleDataError if another write came first
+        tags.retag(note, found, had=had)
         db.session.commit()
     except StaleDataError:
         # Another writer changed (or deleted) the note between our read and our write.
@@ -117,11 +129,16 @@ def update_note(
 
 def delete_note(note: Note) -> None:
     note_id, owner_id = note.id, note.owner_id
-    result = db.session.execute(delete(Note).where(Note.id == note_id, Note.owner_id == owner_id))
-    if result.rowcount == 0:
+    # Its tags as the row holds them when it goes (another writer may have retagged it
+    # since `note` was read), so their counts stay exact.
+    tag_names = db.session.scalar(
+        delete(Note).where(Note.id == note_id, Note.owner_id == owner_id).returning(Note.tag_names)
+    )
+    if tag_names is None:
         db.session.rollback()
         raise NoteNotFound(note_id)
     add_to_note_count(owner_id, -1)
+    tags.untag(owner_id, tag_names.split())
     db.session.commit()
 
 
@@ -137,20 +154,47 @@ def add_to_note_count(owner_id: int, change: int) -> None:
     )
 
 
-def count_notes(owner: User) -> int:
-    return owner.note_count
+def count_notes(owner: User, *, tag: str | None = None) -> int:
+    if tag is None:
+        return owner.note_count
+    found = tags.find_tag(owner, tag)
+    return found.note_count if found is not None else 0
 
 
 def list_notes(
-    owner: User, cursor: Cursor | None, limit: int, *, link_newer: bool = True
+    owner: User,
+    cursor: Cursor | None,
+    limit: int,
+    *,
+    tag: str | None = None,
+    link_newer: bool = True,
 ) -> Page[Note]:
+    """The owner's notes, newest first, or those carrying `tag` (an unknown tag has none)."""
+    if tag is None:
+        return keyset_page(
+            notes_query(owner), NOTES_ORDER, cursor, limit, owner.note_count, link_newer=link_newer
+        )
+    if (found := tags.find_tag(owner, tag)) is None:
+        return Page(items=[], total=0, older=None, newer=None)
     return keyset_page(
-        notes_query(owner), NOTES_ORDER, cursor, limit, owner.note_count, link_newer=link_newer
+        _tagged(owner, found), TAGGED_ORDER, cursor, limit, found.note_count, link_newer=link_newer
     )
 
 
-def list_notes_by_offset(owner: User, offset: int, limit: int) -> Page[Note]:
-    return offset_page(notes_query(owner), NOTES_ORDER, offset, limit, owner.note_count)
+def list_notes_by_offset(
+    owner: User, offset: int, limit: int, *, tag: str | None = None
+) -> Page[Note]:
+    if tag is None:
+        return offset_page(notes_query(owner), NOTES_ORDER, offset, limit, owner.note_count)
+    if (found := tags.find_tag(owner, tag)) is None:
+        return Page(items=[], total=0, older=None, newer=None)
+    return offset_page(_tagged(owner, found), TAGGED_ORDER, offset, limit, found.note_count)
+
+
+def _tagged(owner: User, tag: tags.Tag):
+    return (
+        notes_query(owner).join(NoteTag, NoteTag.note_id == Note.id).where(NoteTag.tag_id == tag.id)
+    )
 
 
 def decode_cursor(token: str) -> Cursor:

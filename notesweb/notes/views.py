@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -11,7 +13,7 @@ from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError
-from . import markdown, service
+from . import markdown, service, tags
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -51,11 +53,17 @@ def index():
             message = "That page link is no longer valid; here are the newest notes."
             if not wants_fragment():
                 flash(message, "warning")
-                return redirect(url_for("notes.index"), 303)
-    page = service.list_notes(current_user, cursor, PAGE_SIZE)
+                return redirect(url_for("notes.index", tag=request.args.get("tag")), 303)
+    tag = request.args.get("tag") or None
+    page = service.list_notes(current_user, cursor, PAGE_SIZE, tag=tag)
     return render_page_or_fragment(
-        "notes/index.html", "notes/_list.html", page=page, message=message
+        "notes/index.html", "notes/_list.html", page=page, message=message, tag=tag
     )
+
+
+@bp.get("/tags")
+def tag_list():
+    return render_template("notes/tags.html", tags=tags.list_tags(current_user))
 
 
 @bp.get("/<int:note_id>")
@@ -63,7 +71,7 @@ def show(note_id: int):
     return render_template("notes/show.html", note=service.get_note(current_user, note_id))
 
 
-def render_form(form: NoteForm, note=None, status: int = 200, conflict=None, preview=None):
+def render_form(form: NoteForm, note=None, status: int = 200, conflict=None, **preview):
     return render_page_or_fragment(
         "notes/form.html",
         "notes/_form.html",
@@ -71,13 +79,23 @@ def render_form(form: NoteForm, note=None, status: int = 200, conflict=None, pre
         form=form,
         note=note,
         conflict=conflict,
-        preview=preview,
+        preview=preview.get("preview"),
+        preview_problem=preview.get("preview_problem"),
     )
 
 
 def wants_preview(form: NoteForm) -> bool:
     """The form's Preview button was pressed: show the text rendered, save nothing."""
     return bool(form.preview.data)
+
+
+def render_preview(form: NoteForm, note=None):
+    """The body rendered, if the note could hold it; if not, why, as saving would say."""
+    body, problem = service.clean_body(form.typed("body"))
+    if problem:
+        form.body.errors = [problem]
+        return render_form(form, note=note, status=422, preview_problem=problem)
+    return render_form(form, note=note, preview=body)
 
 
 def render_orphaned_form(form: NoteForm, message: str):
@@ -97,7 +115,7 @@ def new():
 def create():
     form = NoteForm()
     if wants_preview(form):
-        return render_form(form, preview=form.typed("body"))
+        return render_preview(form)
     try:
         note = service.create_note(current_user, form.typed("title"), form.typed("body"))
     except ValidationError as exc:
@@ -120,7 +138,7 @@ def update(note_id: int):
     try:
         note = service.get_note(current_user, note_id)
         if wants_preview(form):
-            return render_form(form, note=note, preview=form.typed("body"))
+            return render_preview(form, note)
         service.update_note(
             note,
             title=form.typed("title"),
@@ -140,6 +158,12 @@ def update(note_id: int):
     return see_other(url_for("notes.show", note_id=note.id))
 
 
+def listed_tag() -> str | None:
+    """The tag of the list an in-place delete was made from (htmx sends the page's URL)."""
+    query = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
+    return query.get("tag", [None])[0]
+
+
 @bp.get("/<int:note_id>/delete")
 def confirm_delete(note_id: int):
     return render_template("notes/delete.html", note=service.get_note(current_user, note_id))
@@ -157,7 +181,9 @@ def delete(note_id: int):
     if wants_fragment():
         # The row is removed in place; the total and the status line are updated.
         return render_template(
-            "notes/_deleted.html", message=message, total=service.count_notes(current_user)
+            "notes/_deleted.html",
+            message=message,
+            total=service.count_notes(current_user, tag=listed_tag()),
         )
     flash(message, "success")
     return redirect(url_for("notes.index"), 303)

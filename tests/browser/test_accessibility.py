@@ -25,6 +25,8 @@ def page(signed_in_page):
         "/x",
         "/account",
         "/account/delete",
+        "/notes/tags",
+        "/notes/?tag=none",
     ],
 )
 def test_pages_have_no_violations(page: Page, notes, url):
@@ -57,7 +59,7 @@ def test_signed_out_pages_have_no_violations(browser, base_url):
 
 def test_rendered_markdown_and_its_preview_have_no_violations(page: Page, notes):
     body = (
-        "# Heading\n\n## Sub\n\n- [x] done\n- [ ] open\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n"
+        "# Heading #rich\n\n## Sub\n\n- [x] done\n- [ ] open\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n"
         "> quoted\n\n```\ncode\n```\n\n**bold** _em_ ~~gone~~ https://example.com ![pic](p.png)"
     )
     page.goto("/notes/new")
@@ -69,3 +71,6 @@ def test_rendered_markdown_and_its_preview_have_no_violations(page: Page, notes)
     page.get_by_role("button", name="Create note").click()
     expect(page.locator(".note-body table")).to_be_visible()
     assert violations(page) == []
+    for url in ("/notes/tags", "/notes/?tag=rich"):
+        page.goto(url)
+        assert violations(page) == []

@@ -14,6 +14,6 @@ def test_the_docs_page_renders_every_operation(page: Page):
         ),
     )
     page.goto("/api/docs")
-    expect(page.locator(".opblock")).to_have_count(7)
+    expect(page.locator(".opblock")).to_have_count(8)
     expect(page.get_by_text("/api/notes/{note_id}").first).to_be_visible()
     assert refused == []

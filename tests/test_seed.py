@@ -10,6 +10,7 @@ from notesweb.models import Note
 from notesweb.notes import markdown, service
 
 from .html import soup
+from .test_tags import rows_in_step
 
 
 def seeded(app) -> list[Note]:
@@ -39,6 +40,10 @@ def test_seed_adds_exactly_count_notes_that_keep_every_rule(app, runner, make_no
         assert (note.version == 1) == (note.created_at == note.updated_at)
     sizes = sorted(len(note.body.encode()) for note in added)
     assert 200 <= sizes[0] and sizes[-1] <= 4_000
+    # About 3 in 10 carry tags, kept as every write keeps them.
+    tagged = sum(bool(note.tags) for note in added)
+    assert 0.25 < tagged / len(added) < 0.35
+    rows_in_step(app)
     assert sizes[len(sizes) // 2] < 1_500 < sizes[-1]  # mostly short, some long
     assert len({note.title for note in added}) > 2_000
     days = {note.updated_at.date() for note in added}

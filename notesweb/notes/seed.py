@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import bindparam, insert, select, text, update
 
 from ..extensions import db
-from ..models import Note, User, utcnow
+from ..models import Note, NoteTag, Tag, User, utcnow
 from .markdown import excerpt
 from .service import add_to_note_count
+from .tags import tag_insert, tag_key
 
 BATCH = 10_000
 SPREAD = timedelta(days=730)
@@ -34,6 +36,14 @@ WORDS = """
     invoice receipt travel train flight hotel kitchen bread coffee tea running week
     monday tuesday friday weekend morning evening deadline question answer summary
 """.split()
+# Tags, the first most used (as people's are): about 3 notes in 10 carry one to three.
+TAGS = """
+    work home ideas todo reading travel recipes meeting project/alpha project/beta
+    garden finance health family books music learning writing photos car house-move
+    birthday gifts conference release/2026 invoices taxes running cooking
+""".split()
+TAG_WEIGHTS = [1 / (rank + 1) for rank in range(len(TAGS))]
+TAGGED = 0.3
 TITLE_OPENERS = ["Notes on", "Ideas for", "Plan:", "Draft:", "Review of", "Thoughts on",
                  "Checklist:", "Meeting:", "TODO", "Reading:", "Recipe:", "Trip to"]  # fmt: skip
 
@@ -82,15 +92,24 @@ class SampleText:
         return body[:end] if end >= low else body
 
 
-def sample_rows(owner_id: int, count: int, now: datetime, rng: random.Random) -> Iterator[dict]:
+def sample_rows(
+    owner_id: int, count: int, now: datetime, rng: random.Random
+) -> Iterator[tuple[dict, list[str]]]:
+    """Notes as rows of the notes table, each with the tags written in its body."""
     text = SampleText(rng)
     spread = SPREAD.total_seconds()
     for _ in range(count):
         created = now - timedelta(seconds=rng.uniform(0, spread))
         edited = rng.random() < 0.4
         updated = created + (now - created) * rng.random() if edited else created
-        body = text.body()
-        yield {
+        body, tags = text.body(), []
+        if rng.random() < TAGGED:
+            tags = sorted(set(rng.choices(TAGS, TAG_WEIGHTS, k=rng.randint(1, 3))))
+            line = "\n\n" + " ".join(f"#{tag}" for tag in tags)
+            # Within the body's size all the same, ending at a word's end.
+            cut = body[: BODY_BYTES[1] - len(line)]
+            body = (cut[: cut.rfind(" ")] if len(cut) < len(body) else body) + line
+        row = {
             "owner_id": owner_id,
             "title": text.title(),
             "body": body,
@@ -99,6 +118,7 @@ def sample_rows(owner_id: int, count: int, now: datetime, rng: random.Random) ->
             "updated_at": updated,
             "version": rng.randint(2, 9) if edited else 1,
         }
+        yield row, tags
 
 
 def seed_notes(
@@ -116,16 +136,54 @@ def seed_notes(
         # The list's index takes rows at random places: keep more of it in memory
         # than SQLite's default 2 MB while it grows (this connection only).
         db.session.execute(text("PRAGMA cache_size = -262144"))
+    tag_ids, names = _owners_tags(owner)
     left = count
     while left:
         size = min(batch, left)
+        notes = [next(rows) for _ in range(size)]
+        for row, tags in notes:
+            row["tag_names"] = " ".join(names[tag_key(tag)] for tag in tags)
         # Into the table, not through the ORM, which would number every version 1.
-        db.session.execute(insert(Note.__table__), [next(rows) for _ in range(size)])
+        ids = db.session.scalars(
+            insert(Note.__table__).returning(Note.__table__.c.id, sort_by_parameter_order=True),
+            [row for row, _tags in notes],
+        ).all()
+        links = [
+            {"note_id": note_id, "tag_id": tag_ids[tag_key(tag)], "updated_at": row["updated_at"]}
+            for note_id, (row, tags) in zip(ids, notes, strict=True)
+            for tag in tags
+        ]
+        if links:
+            db.session.execute(insert(NoteTag.__table__), links)
+            counts = Counter(link["tag_id"] for link in links)
+            db.session.execute(
+                update(Tag.__table__)
+                .where(Tag.__table__.c.id == bindparam("tag"))
+                .values(note_count=Tag.__table__.c.note_count + bindparam("added")),
+                [{"tag": tag_id, "added": added} for tag_id, added in counts.items()],
+            )
         add_to_note_count(owner.id, size)
         db.session.commit()
         left -= size
         progress(size)
     refresh_statistics()
+
+
+def _owners_tags(owner: User) -> tuple[dict[str, int], dict[str, str]]:
+    """The seed's tags as the owner's: key -> id and key -> name (as first written,
+    which may be the owner's own spelling)."""
+    keys = {tag_key(tag): tag for tag in TAGS}
+    db.session.execute(
+        tag_insert()
+        .values(
+            [{"owner_id": owner.id, "key": key, "name": tag} for key, tag in sorted(keys.items())]
+        )
+        .on_conflict_do_nothing()
+    )
+    found = db.session.execute(
+        select(Tag.key, Tag.id, Tag.name).where(Tag.owner_id == owner.id, Tag.key.in_(keys))
+    ).all()
+    return {key: id_ for key, id_, _ in found}, {key: name for key, _, name in found}
 
 
 def refresh_statistics() -> None:
@@ -137,7 +195,7 @@ def refresh_statistics() -> None:
     whole file, and the index alone serves the skip already."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE notes"))
+            connection.execute(text("VACUUM ANALYZE notes, note_tags"))
     else:
-        db.session.execute(text("ANALYZE notes"))
+        db.session.execute(text("ANALYZE"))
         db.session.commit()

@@ -101,10 +101,11 @@ def _texts_outside_code(body: str) -> list[str]:
     return texts
 
 
-def _insert(table):
-    """INSERT … ON CONFLICT DO NOTHING, as the database in use spells it."""
+def tag_insert():
+    """An INSERT of tags that can skip those already there (ON CONFLICT DO NOTHING), as
+    the database in use spells it."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
+    return dialect.insert(Tag)
 
 
 def tag_names(owner_id: int, found: dict[str, str]) -> str:
@@ -138,7 +139,7 @@ def retag(note: Note, found: dict[str, str], *, had: list[str]) -> None:
     if added:
         # In one order in every writer, so that two never wait on each other.
         rows = [{"owner_id": note.owner_id, "key": k, "name": found[k]} for k in sorted(added)]
-        db.session.execute(_insert(Tag).values(rows).on_conflict_do_nothing())
+        db.session.execute(tag_insert().values(rows).on_conflict_do_nothing())
         db.session.execute(_count(mine, added, +1))
         db.session.execute(
             insert(NoteTag).from_select(

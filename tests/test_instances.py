@@ -50,7 +50,7 @@ def test_a_note_made_on_one_instance_is_seen_edited_and_deleted_on_the_other(ins
     edited = on_other.submit(f"{other}/notes/{note_id}/edit", "#note-form", body="other")
     assert edited.status_code == 200
     shown = page(on_one.get(f"{one}/notes/{note_id}"))
-    assert shown.select_one(".note-body").get_text() == "other"
+    assert shown.select_one(".note-body").get_text().strip() == "other"
 
     token = Client().post(f"{one}/api/tokens", auth=("alice", PASSWORD)).json()["token"]
     api = Client()

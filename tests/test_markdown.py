@@ -193,12 +193,17 @@ def test_a_long_excerpt_ends_with_an_ellipsis_within_the_limit():
 
 
 LETTER = st.characters(categories=["Lu", "Ll", "Lo"])
-INERT = st.sampled_from(list("abcXYZ éß日0123456789 .,;:?!'\"()/-%$@^") + ["  "])
+INERT = st.sampled_from(list("abcXYZ éß日0123456789 .,;:?!'\"()/-%$@^#") + ["  ", " #tag"])
+START = st.sampled_from(["", "- ", "#", "- #"])
 LINE = st.one_of(
     st.just(""),
     st.just("   "),
-    st.builds(lambda first, rest: first + "".join(rest), LETTER, st.lists(INERT, max_size=30)),
-    st.builds(lambda first, rest: "- " + first + "".join(rest), LETTER, st.lists(INERT)),
+    st.builds(
+        lambda start, first, rest: start + first + "".join(rest),
+        START,
+        LETTER,
+        st.lists(INERT, max_size=30),
+    ),
 )
 
 

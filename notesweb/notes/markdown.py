@@ -199,9 +199,9 @@ _reader = MarkdownIt("gfm-like", {"linkify": False}).use(tasklists_plugin)
 _reader.block.ruler.at("table", _bounded_table)
 
 # Text that Markdown leaves as it is, but for list markers (most notes start so): each
-# line starts with a letter, or is a "- " item starting with one, or is blank; no
+# line starts with a letter or a #tag, or is a "- " item starting so, or is blank; no
 # character that could start any other syntax, escape or entity.
-_PLAIN_LINE = r"(?:(?:- )?[^\W\d_][^\n\r\t\x00\\`*_\[\]<>&#|~=+{}]*|[ ]*)"
+_PLAIN_LINE = r"(?:(?:- )?#?[^\W\d_][^\n\r\t\x00\\`*_\[\]<>&|~=+{}]*|[ ]*)"
 _PLAIN = re.compile(rf"{_PLAIN_LINE}(?:\n{_PLAIN_LINE})*")
 
 

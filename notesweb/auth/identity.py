@@ -56,7 +56,6 @@ def settle_api_caller() -> None:
         return
     secret = bearer_secret()
     record = service.token_record(secret) if secret else None
-    g.api_token = record
     g.api_user = record.user if record is not None else None
 
 

@@ -60,12 +60,6 @@ def form_username() -> str:
     return request.form.get("username", "")
 
 
-def signed_in_username() -> str:
-    """On the account pages a password check is about the signed-in account, whatever
-    else the request sends."""
-    return current_user.username
-
-
 def sign_in(user) -> None:
     # A fresh session at every sign-in: nothing set before it carries over.
     session.clear()
@@ -202,13 +196,16 @@ def change_password():
 def delete_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        if service.authenticate(signed_in_username(), form.typed("password")) is not None:
+        try:
+            service.check_password(current_user, form.typed("password"))
+        except ValidationError as exc:
+            form.add_errors(exc.errors)
+        else:
             service.delete_user(current_user)
             logout_user()
             session.clear()
             flash("Your account and all its notes are deleted.", "success")
             return redirect(url_for("auth.login"), 303)
-        form.password.errors = ["This is not your password."]
     notes = count_notes(current_user)
     status = 422 if form.errors else 200
     return render_template("auth/delete.html", form=form, notes=notes), status

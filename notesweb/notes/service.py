@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, false, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..exceptions import FieldError, NoteNotFound, ValidationError, VersionConflict
@@ -155,10 +155,7 @@ def add_to_note_count(owner_id: int, change: int) -> None:
 
 
 def count_notes(owner: User, *, tag: str | None = None) -> int:
-    if tag is None:
-        return owner.note_count
-    found = tags.find_tag(owner, tag)
-    return found.note_count if found is not None else 0
+    return _listing(owner, tag)[2]
 
 
 def list_notes(
@@ -170,31 +167,26 @@ def list_notes(
     link_newer: bool = True,
 ) -> Page[Note]:
     """The owner's notes, newest first, or those carrying `tag` (an unknown tag has none)."""
-    if tag is None:
-        return keyset_page(
-            notes_query(owner), NOTES_ORDER, cursor, limit, owner.note_count, link_newer=link_newer
-        )
-    if (found := tags.find_tag(owner, tag)) is None:
-        return Page(items=[], total=0, older=None, newer=None)
-    return keyset_page(
-        _tagged(owner, found), TAGGED_ORDER, cursor, limit, found.note_count, link_newer=link_newer
-    )
+    stmt, order, total = _listing(owner, tag)
+    return keyset_page(stmt, order, cursor, limit, total, link_newer=link_newer)
 
 
 def list_notes_by_offset(
     owner: User, offset: int, limit: int, *, tag: str | None = None
 ) -> Page[Note]:
+    stmt, order, total = _listing(owner, tag)
+    return offset_page(stmt, order, offset, limit, total)
+
+
+def _listing(owner: User, tag: str | None):
+    """The query, order and kept total of the owner's notes, or of a tag's."""
     if tag is None:
-        return offset_page(notes_query(owner), NOTES_ORDER, offset, limit, owner.note_count)
-    if (found := tags.find_tag(owner, tag)) is None:
-        return Page(items=[], total=0, older=None, newer=None)
-    return offset_page(_tagged(owner, found), TAGGED_ORDER, offset, limit, found.note_count)
-
-
-def _tagged(owner: User, tag: tags.Tag):
-    return (
-        notes_query(owner).join(NoteTag, NoteTag.note_id == Note.id).where(NoteTag.tag_id == tag.id)
-    )
+        return notes_query(owner), NOTES_ORDER, owner.note_count
+    found = tags.find_tag(owner, tag)
+    if found is None:
+        return notes_query(owner).where(false()), NOTES_ORDER, 0
+    tagged = notes_query(owner).join(NoteTag, NoteTag.note_id == Note.id)
+    return tagged.where(NoteTag.tag_id == found.id), TAGGED_ORDER, found.note_count
 
 
 def decode_cursor(token: str) -> Cursor:

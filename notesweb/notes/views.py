@@ -71,7 +71,14 @@ def show(note_id: int):
     return render_template("notes/show.html", note=service.get_note(current_user, note_id))
 
 
-def render_form(form: NoteForm, note=None, status: int = 200, conflict=None, **preview):
+def render_form(
+    form: NoteForm,
+    note=None,
+    status: int = 200,
+    conflict=None,
+    preview: str | None = None,
+    preview_problem: str | None = None,
+):
     return render_page_or_fragment(
         "notes/form.html",
         "notes/_form.html",
@@ -79,8 +86,8 @@ def render_form(form: NoteForm, note=None, status: int = 200, conflict=None, **p
         form=form,
         note=note,
         conflict=conflict,
-        preview=preview.get("preview"),
-        preview_problem=preview.get("preview_problem"),
+        preview=preview,
+        preview_problem=preview_problem,
     )
 
 

@@ -171,18 +171,13 @@ import sys
 from sqlalchemy import select
 from notesweb import create_app
 from notesweb.extensions import db
-from notesweb.models import Note, User
-from notesweb.notes.service import NOTES_ORDER
-from notesweb.pagination import OLDER
+from notesweb.models import User
+from notesweb.notes import service
 
 with create_app().app_context():
     owner = db.session.scalar(select(User).where(User.username_key == sys.argv[1]))
     for skip in map(int, sys.argv[2:]):
-        row = db.session.scalar(
-            select(Note).where(Note.owner_id == owner.id)
-            .order_by(*NOTES_ORDER.newest_first()).offset(skip - 1).limit(1)
-        )
-        print(NOTES_ORDER.encode(OLDER, NOTES_ORDER.key(row)))
+        print(service.list_notes_by_offset(owner, skip - 1, 1).next)
 """
 
 

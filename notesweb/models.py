@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -39,6 +39,11 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Compared code point by code point on every database (SQLite's own way; PostgreSQL's
+# "C"), so that the title order and its cursors agree everywhere.
+SORT_TITLE = String(TITLE_MAX).with_variant(String(TITLE_MAX, collation="C"), "postgresql")
 
 
 class User(UserMixin, db.Model):
@@ -100,10 +105,13 @@ class ApiToken(db.Model):
 
 class Note(db.Model):
     __tablename__ = "notes"
-    # A person's list is ordered by (updated_at DESC, id DESC); one index serves it in
-    # both directions. AUTOINCREMENT keeps SQLite from reusing a deleted note's id.
+    # Each order of a person's list (notes.orders) has its index, which serves it in
+    # both directions, pinned notes first. AUTOINCREMENT keeps SQLite from reusing a
+    # deleted note's id.
     __table_args__ = (
-        Index("ix_notes_owner_id_updated_at_id", "owner_id", "updated_at", "id"),
+        Index("ix_notes_owner_id_pinned_updated_at_id", "owner_id", "pinned", "updated_at", "id"),
+        Index("ix_notes_owner_id_pinned_created_at_id", "owner_id", "pinned", "created_at", "id"),
+        Index("ix_notes_owner_id_pinned_sort_title_id", "owner_id", "pinned", "sort_title", "id"),
         {"sqlite_autoincrement": True},
     )
 
@@ -111,6 +119,9 @@ class Note(db.Model):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     owner: Mapped[User] = relationship()
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    # The title as the title order compares it (notes.orders.sort_title), in code-point
+    # order on every database.
+    sort_title: Mapped[str] = mapped_column(SORT_TITLE, default="", server_default="")
     body: Mapped[str] = mapped_column(Text)
     # The start of the body as plain text (notes.markdown.excerpt), written with it, so
     # that a list shows every note's start without reading or parsing its body.
@@ -118,6 +129,9 @@ class Note(db.Model):
     # Its tags' names, space-separated in order, written with the note (so that reading
     # a note needs no join); the NoteTag rows are what filters and counts use.
     tag_names: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Pinned notes come first in every list. Pinning is not an edit: it changes
+    # neither `version` nor `updated_at`.
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column()
@@ -147,16 +161,23 @@ class Tag(db.Model):
 
 
 class NoteTag(db.Model):
-    """A note carries a tag. `updated_at` is the note's, copied, so that one index
-    serves a tag's notes newest first, as the notes index serves the whole list."""
+    """A note carries a tag. `pinned` and `updated_at` are the note's, copied, so that
+    one index serves a tag's notes as the notes index serves the whole list."""
 
     __tablename__ = "note_tags"
     __table_args__ = (
-        Index("ix_note_tags_tag_id_updated_at_note_id", "tag_id", "updated_at", "note_id"),
+        Index(
+            "ix_note_tags_tag_id_pinned_updated_at_note_id",
+            "tag_id",
+            "pinned",
+            "updated_at",
+            "note_id",
+        ),
     )
 
     note_id: Mapped[int] = mapped_column(
         ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True
     )
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+    pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -27,10 +27,12 @@ def test_upgrade_downgrade_upgrade(app):
     assert tables(app) == ALL_TABLES
 
 
-def test_the_list_index_matches_its_sort_order(app):
+def test_each_list_order_has_its_index(app):
     with app.app_context():
         indexes = {ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes("notes")}
-    assert indexes["ix_notes_owner_id_updated_at_id"] == ["owner_id", "updated_at", "id"]
+    for key in ("updated_at", "created_at", "sort_title"):
+        columns = ["owner_id", "pinned", key, "id"]
+        assert indexes[f"ix_notes_owner_id_pinned_{key}_id"] == columns
 
 
 def test_models_and_migrations_do_not_drift(runner):
@@ -41,7 +43,7 @@ def test_models_and_migrations_do_not_drift(runner):
 def test_the_drift_check_notices_a_difference(app, runner):
     with app.app_context():
         with db.engine.begin() as connection:
-            connection.exec_driver_sql("DROP INDEX ix_notes_owner_id_updated_at_id")
+            connection.exec_driver_sql("DROP INDEX ix_notes_owner_id_pinned_updated_at_id")
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code != 0
 

@@ -31,21 +31,21 @@ def test_newer_links_walk_back_to_the_first_page(browser_client, make_notes):
     ids = make_notes(PAGE_SIZE * 2 + 7)
     first = browser_client.get("/notes/")
     forward = [first]
-    while forward[-1].html.select_one("#older-link") is not None:
-        forward.append(browser_client.follow(forward[-1], "#older-link"))
+    while forward[-1].html.select_one("#next-link") is not None:
+        forward.append(browser_client.follow(forward[-1], "#next-link"))
     assert len(forward) == 3
 
     back = [forward[-1]]
-    while back[-1].html.select_one("#newer-link") is not None:
+    while back[-1].html.select_one("#previous-link") is not None:
         assert len(back) <= 3, "the Newer links go on past the first page"
-        back.append(browser_client.follow(back[-1], "#newer-link"))
+        back.append(browser_client.follow(back[-1], "#previous-link"))
     assert [ids_on(page) for page in back] == [ids_on(page) for page in reversed(forward)]
     assert ids_on(back[-1]) == sorted(ids, reverse=True)[:PAGE_SIZE]
     # The first page, reached either way, offers no Newer link; the pager item is hidden.
     for page in (first, back[-1]):
-        assert page.html.select_one("#newer-link") is None
-        assert page.html.select_one("#pager-newer").has_attr("hidden")
-        assert page.html.select_one("#older-link") is not None
+        assert page.html.select_one("#previous-link") is None
+        assert page.html.select_one("#pager-previous").has_attr("hidden")
+        assert page.html.select_one("#next-link") is not None
 
 
 @pytest.mark.parametrize("count", [PAGE_SIZE, PAGE_SIZE * 2])
@@ -55,21 +55,21 @@ def test_a_count_that_fills_its_pages_exactly_has_no_link_to_an_empty_page(
     ids = make_notes(count)
     page = browser_client.get("/notes/")
     seen = ids_on(page)
-    while page.html.select_one("#older-link") is not None:
-        page = browser_client.follow(page, "#older-link")
+    while page.html.select_one("#next-link") is not None:
+        page = browser_client.follow(page, "#next-link")
         assert ids_on(page), f"an Older link led to an empty page: {page.url}"
         seen += ids_on(page)
     assert seen == sorted(ids, reverse=True)
     assert len(ids_on(page)) == PAGE_SIZE
     assert page.html.select_one("#load-more") is None
-    assert page.html.select_one("#pager-older").has_attr("hidden")
+    assert page.html.select_one("#pager-next").has_attr("hidden")
 
 
 def test_an_older_page_whose_notes_were_all_deleted(app, user, browser_client, make_notes):
     ids = make_notes(PAGE_SIZE + 5)
     newest_first = sorted(ids, reverse=True)
     first = browser_client.get("/notes/")
-    older_url = first.html.select_one("#older-link")["href"]
+    older_url = first.html.select_one("#next-link")["href"]
     # The five notes of the second page go, and so does the note its cursor names.
     delete_notes(app, user, newest_first[PAGE_SIZE - 1 :])
 
@@ -78,22 +78,22 @@ def test_an_older_page_whose_notes_were_all_deleted(app, user, browser_client, m
     assert ids_on(empty) == []
     assert total_on(empty) == f"{PAGE_SIZE - 1} notes"
     assert "No notes on this page any more." in empty.html.select_one("#notes").get_text()
-    assert empty.html.select_one("#older-link") is None
-    back = browser_client.follow(empty, "#newer-link")
+    assert empty.html.select_one("#next-link") is None
+    back = browser_client.follow(empty, "#previous-link")
     assert back.status == 200
     assert ids_on(back) == newest_first[: PAGE_SIZE - 1]
-    assert back.html.select_one("#newer-link") is None
-    assert back.html.select_one("#older-link") is None
+    assert back.html.select_one("#previous-link") is None
+    assert back.html.select_one("#next-link") is None
 
 
 def test_a_newer_page_whose_notes_were_all_deleted(app, user, browser_client, make_notes):
     ids = make_notes(PAGE_SIZE * 2 + 5)
     newest_first = sorted(ids, reverse=True)
     page = browser_client.get("/notes/")
-    page = browser_client.follow(page, "#older-link")
-    last = browser_client.follow(page, "#older-link")
+    page = browser_client.follow(page, "#next-link")
+    last = browser_client.follow(page, "#next-link")
     assert ids_on(last) == newest_first[PAGE_SIZE * 2 :]
-    newer_url = last.html.select_one("#newer-link")["href"]
+    newer_url = last.html.select_one("#previous-link")["href"]
     # Every note newer than the last page goes; the last page's five stay.
     delete_notes(app, user, newest_first[: PAGE_SIZE * 2])
     remaining = newest_first[PAGE_SIZE * 2 :]
@@ -102,11 +102,11 @@ def test_a_newer_page_whose_notes_were_all_deleted(app, user, browser_client, ma
     newest = browser_client.get(newer_url)
     assert newest.status == 200
     assert total_on(newest) == "5 notes"
-    assert newest.html.select_one("#newer-link") is None
+    assert newest.html.select_one("#previous-link") is None
     # The five remaining notes are all reachable from here, none skipped.
     seen, page = ids_on(newest), newest
-    while page.html.select_one("#older-link") is not None:
-        page = browser_client.follow(page, "#older-link")
+    while page.html.select_one("#next-link") is not None:
+        page = browser_client.follow(page, "#next-link")
         seen += ids_on(page)
     assert seen == remaining
 
@@ -156,9 +156,9 @@ def test_a_newer_link_reaches_the_one_note_left_above(app, user, browser_client,
     all of page 1 but its last note is deleted, that note can still be reached."""
     ids = make_notes(PAGE_SIZE + 5)
     newest_first = sorted(ids, reverse=True)
-    older_url = browser_client.get("/notes/").html.select_one("#older-link")["href"]
+    older_url = browser_client.get("/notes/").html.select_one("#next-link")["href"]
     delete_notes(app, user, newest_first[: PAGE_SIZE - 1])
     second = browser_client.get(older_url)
     assert ids_on(second) == newest_first[PAGE_SIZE:]
-    newer = browser_client.follow(second, "#newer-link")
+    newer = browser_client.follow(second, "#previous-link")
     assert ids_on(newer) == [newest_first[PAGE_SIZE - 1]]

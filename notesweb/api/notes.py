@@ -13,7 +13,7 @@ from . import schemas
 from .auth import api_user, require_bearer_token
 from .blueprint import ApiBlueprint, require_json_object
 
-blp = ApiBlueprint("api", __name__, description="Notes, newest first")
+blp = ApiBlueprint("api", __name__, description="Notes: pinned first, then newest first")
 blp.before_request(require_bearer_token)
 blp.before_request(require_json_object)
 limit_api_calls(blp)
@@ -42,21 +42,23 @@ class Notes(MethodView):
     @blp.response(200, schemas.NotePage)
     @blp.documents(401, 429, 422)
     def get(self, query):
-        """List notes, newest first (by last change)."""
+        """List notes: pinned first, then by last change, or as `sort` says."""
         limit = query["limit"]
-        tag = query["tag"]
+        listing = {"tag": query["tag"], "sort": query["sort"]}
         if query["cursor"] is not None:
             offset = None
-            page = service.list_notes(api_user(), query["cursor"], limit, tag=tag, link_newer=False)
+            page = service.list_notes(
+                api_user(), query["cursor"], limit, **listing, link_previous=False
+            )
         else:
             offset = query["offset"] or 0
-            page = service.list_notes_by_offset(api_user(), offset, limit, tag=tag)
+            page = service.list_notes_by_offset(api_user(), offset, limit, **listing)
         return {
             "items": page.items,
             "total": page.total,
             "limit": limit,
             "offset": offset,
-            "next_cursor": page.older,
+            "next_cursor": page.next,
         }
 
     @blp.arguments(schemas.NoteCreate)
@@ -64,7 +66,7 @@ class Notes(MethodView):
     @blp.documents(400, 401, 429, 413, 415, 422)
     def post(self, data):
         """Create a note."""
-        note = service.create_note(api_user(), data["title"], data["body"])
+        note = service.create_note(api_user(), data["title"], data["body"], pinned=data["pinned"])
         return _note_response(note, 201, Location=url_for("api.NoteItem", note_id=note.id))
 
 
@@ -81,7 +83,7 @@ class NoteItem(MethodView):
     @blp.doc(parameters=[IF_MATCH])
     @blp.documents(400, 401, 429, 404, 409, 412, 413, 415, 422)
     def patch(self, changes, note_id: int):
-        """Change a note's title, body or both."""
+        """Change a note's title or body (a new version), or pin or unpin it."""
         note = service.get_note(api_user(), note_id)
         note = service.update_note(note, **changes, expected_version=_expected_version(note))
         return _note_response(note)

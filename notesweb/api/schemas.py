@@ -18,7 +18,8 @@ from ..limits import (
     TITLE_MAX,
     TOKEN_NAME_MAX,
 )
-from ..notes.service import clean_body, clean_title, decode_cursor
+from ..notes.orders import DEFAULT_SORT, SORTS, decode_cursor
+from ..notes.service import clean_body, clean_title
 from ..notes.tags import TAG_ASKED_MAX, check_tag
 from ..pagination import CursorError
 
@@ -67,14 +68,33 @@ def service_rule(clean):
 
 
 class NotesCursor(fields.String):
-    """A page cursor, read into the service's Cursor; a bad one is a field problem
-    like any other, reported with the rest."""
+    """A page cursor, read into the service's Cursor for the order asked for; a bad one
+    is a field problem like any other, reported with the rest."""
 
     def _deserialize(self, value, attr, data, **kwargs):
+        sort = data.get("sort", DEFAULT_SORT)
         try:
-            return decode_cursor(super()._deserialize(value, attr, data, **kwargs))
+            return decode_cursor(
+                super()._deserialize(value, attr, data, **kwargs),
+                sort if sort in SORTS else DEFAULT_SORT,  # an unknown one is its own problem
+            )
         except CursorError as exc:
             raise ma.ValidationError(str(exc)) from None
+
+
+class JsonBoolean(fields.Boolean):
+    """true or false as JSON writes them, not 1, "yes" or "true"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is not bool:
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+PINNED_DOC = {
+    "description": "Pinned notes come first in every list. Pinning is not an edit: "
+    "`version`, `updated_at` and the ETag stay as they were."
+}
 
 
 class StrictSchema(ma.Schema):
@@ -85,11 +105,13 @@ class StrictSchema(ma.Schema):
 class NoteCreate(StrictSchema):
     title = fields.String(required=True, validate=service_rule(clean_title), metadata=TITLE_DOC)
     body = fields.String(load_default="", validate=service_rule(clean_body), metadata=BODY_DOC)
+    pinned = JsonBoolean(load_default=False, metadata=PINNED_DOC)
 
 
 class NotePatch(StrictSchema):
     title = fields.String(validate=service_rule(clean_title), metadata=TITLE_DOC)
     body = fields.String(validate=service_rule(clean_body), metadata=BODY_DOC)
+    pinned = JsonBoolean(metadata=PINNED_DOC)
 
 
 class Note(ma.Schema):
@@ -101,6 +123,7 @@ class Note(ma.Schema):
     version = fields.Integer(
         required=True, metadata={"description": "Starts at 1 and grows with every change."}
     )
+    pinned = fields.Boolean(required=True, metadata=PINNED_DOC)
     tags = fields.List(
         fields.String(),
         required=True,
@@ -126,7 +149,19 @@ class NoteListQuery(StrictSchema):
     )
     cursor = NotesCursor(
         load_default=None,
-        metadata={"description": "`next_cursor` of the previous page. Not with `offset`."},
+        metadata={
+            "description": "`next_cursor` of the previous page, with the same `sort`. "
+            "Not with `offset`."
+        },
+    )
+    sort = fields.String(
+        load_default=DEFAULT_SORT,
+        validate=validate.OneOf(SORTS),
+        metadata={
+            "description": "`updated`: last changed first; `created`: last created first; "
+            "`title`: A to Z, regardless of case and accents. Pinned notes come first "
+            "in each."
+        },
     )
     tag = fields.String(
         load_default=None,

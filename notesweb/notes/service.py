@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, false, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..exceptions import FieldError, NoteNotFound, ValidationError, VersionConflict
 from ..extensions import db
 from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, LINE_BREAKS, TITLE_MAX, TRIMMED
 from ..models import Note, NoteTag, User, utcnow
-from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
+from ..pagination import Cursor, Page, keyset_page, offset_page
 from . import tags
 from .markdown import excerpt
-
-NOTES_ORDER = Keyset("notes", (Note.updated_at, Note.id))
-# A tag's notes in the same order, read through the tag's own index (same cursors).
-TAGGED_ORDER = Keyset("notes", (NoteTag.updated_at, NoteTag.note_id), ("updated_at", "id"))
+from .orders import DEFAULT_SORT, ORDERS, TAGGED_BY_UPDATE, sort_title
 
 
 def clean_title(raw: str) -> tuple[str, str | None]:
@@ -74,14 +72,16 @@ def get_note(owner: User, note_id: int) -> Note:
     return note
 
 
-def create_note(owner: User, title: str, body: str = "") -> Note:
+def create_note(owner: User, title: str, body: str = "", *, pinned: bool = False) -> Note:
     fields = clean(title, body)
     found = tags.find_tags(fields["title"], fields["body"])
     now = utcnow()
     note = Note(
         owner_id=owner.id,
         title=fields["title"],
+        sort_title=sort_title(fields["title"]),
         body=fields["body"],
+        pinned=pinned,
         excerpt=excerpt(fields["body"]),
         tag_names=tags.tag_names(owner.id, found),
         created_at=now,
@@ -101,30 +101,51 @@ def update_note(
     *,
     title: str | None = None,
     body: str | None = None,
+    pinned: bool | None = None,
     expected_version: int | None = None,
 ) -> Note:
+    """Changes the text (a new version) or pins or unpins the note (not an edit), or both."""
     fields = clean(title, body)
     if expected_version is not None and expected_version != note.version:
         raise VersionConflict(note)
-    if all(getattr(note, name) == value for name, value in fields.items()):
+    edited = any(getattr(note, name) != value for name, value in fields.items())
+    if not edited and (pinned is None or pinned == note.pinned):
         return note
     note_id, owner, had = note.id, note.owner, note.tags
-    for name, value in fields.items():
-        setattr(note, name, value)
-    if "body" in fields:
-        note.excerpt = excerpt(note.body)
-    found = tags.find_tags(note.title, note.body)
-    note.tag_names = tags.tag_names(note.owner_id, found)
-    note.updated_at = utcnow()
     try:
-        db.session.flush()  # the version check: StaleDataError if another write came first
-        tags.retag(note, found, had=had)
+        if edited:
+            _edit(note, fields, had)
+        if pinned is not None and pinned != note.pinned:
+            _pin(note, pinned)
         db.session.commit()
     except StaleDataError:
         # Another writer changed (or deleted) the note between our read and our write.
         db.session.rollback()
         raise VersionConflict(get_note(owner, note_id)) from None
     return note
+
+
+def _edit(note: Note, fields: dict[str, str], had: list[str]) -> None:
+    for name, value in fields.items():
+        setattr(note, name, value)
+    if "title" in fields:
+        note.sort_title = sort_title(note.title)
+    if "body" in fields:
+        note.excerpt = excerpt(note.body)
+    found = tags.find_tags(note.title, note.body)
+    note.tag_names = tags.tag_names(note.owner_id, found)
+    note.updated_at = utcnow()
+    db.session.flush()  # the version check: StaleDataError if another write came first
+    tags.retag(note, found, had=had)
+
+
+def _pin(note: Note, pinned: bool) -> None:
+    """Pins or unpins the note where it is listed, without a new version."""
+    pinning = update(Note).where(Note.id == note.id, Note.owner_id == note.owner_id)
+    if db.session.execute(pinning.values(pinned=pinned)).rowcount == 0:
+        raise StaleDataError()  # deleted meanwhile
+    db.session.execute(update(NoteTag).where(NoteTag.note_id == note.id).values(pinned=pinned))
+    set_committed_value(note, "pinned", pinned)
 
 
 def delete_note(note: Note) -> None:
@@ -155,7 +176,7 @@ def add_to_note_count(owner_id: int, change: int) -> None:
 
 
 def count_notes(owner: User, *, tag: str | None = None) -> int:
-    return _listing(owner, tag)[2]
+    return _listing(owner, tag, DEFAULT_SORT)[2]
 
 
 def list_notes(
@@ -164,30 +185,31 @@ def list_notes(
     limit: int,
     *,
     tag: str | None = None,
-    link_newer: bool = True,
+    sort: str = DEFAULT_SORT,
+    link_previous: bool = True,
 ) -> Page[Note]:
-    """The owner's notes, newest first, or those carrying `tag` (an unknown tag has none)."""
-    stmt, order, total = _listing(owner, tag)
-    return keyset_page(stmt, order, cursor, limit, total, link_newer=link_newer)
+    """The owner's notes in the order `sort` names (notes.orders), pinned first, or
+    those carrying `tag` (an unknown tag has none)."""
+    stmt, order, total = _listing(owner, tag, sort)
+    return keyset_page(stmt, order, cursor, limit, total, link_previous=link_previous)
 
 
 def list_notes_by_offset(
-    owner: User, offset: int, limit: int, *, tag: str | None = None
+    owner: User, offset: int, limit: int, *, tag: str | None = None, sort: str = DEFAULT_SORT
 ) -> Page[Note]:
-    stmt, order, total = _listing(owner, tag)
+    stmt, order, total = _listing(owner, tag, sort)
     return offset_page(stmt, order, offset, limit, total)
 
 
-def _listing(owner: User, tag: str | None):
+def _listing(owner: User, tag: str | None, sort: str):
     """The query, order and kept total of the owner's notes, or of a tag's."""
+    order = ORDERS[sort]
     if tag is None:
-        return notes_query(owner), NOTES_ORDER, owner.note_count
+        return notes_query(owner), order, owner.note_count
     found = tags.find_tag(owner, tag)
     if found is None:
-        return notes_query(owner).where(false()), NOTES_ORDER, 0
+        return notes_query(owner).where(false()), order, 0
     tagged = notes_query(owner).join(NoteTag, NoteTag.note_id == Note.id)
-    return tagged.where(NoteTag.tag_id == found.id), TAGGED_ORDER, found.note_count
-
-
-def decode_cursor(token: str) -> Cursor:
-    return NOTES_ORDER.decode(token)
+    if sort == "updated":
+        order = TAGGED_BY_UPDATE
+    return tagged.where(NoteTag.tag_id == found.id), order, found.note_count

@@ -141,12 +141,14 @@ def retag(note: Note, found: dict[str, str], *, had: list[str]) -> None:
         rows = [{"owner_id": note.owner_id, "key": k, "name": found[k]} for k in sorted(added)]
         db.session.execute(tag_insert().values(rows).on_conflict_do_nothing())
         db.session.execute(_count(mine, added, +1))
+        # `pinned` as the row holds it now: a pin made since `note` was read counts.
+        pinned = select(Note.pinned).where(Note.id == note.id).scalar_subquery()
         db.session.execute(
             insert(NoteTag).from_select(
-                ["note_id", "tag_id", "updated_at"],
-                select(literal(note.id), Tag.id, literal(note.updated_at, UTCDateTime)).where(
-                    *mine, Tag.key.in_(added)
-                ),
+                ["note_id", "tag_id", "updated_at", "pinned"],
+                select(
+                    literal(note.id), Tag.id, literal(note.updated_at, UTCDateTime), pinned
+                ).where(*mine, Tag.key.in_(added)),
             )
         )
     if before & found.keys():

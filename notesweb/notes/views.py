@@ -13,7 +13,7 @@ from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError
-from . import markdown, service, tags
+from . import markdown, orders, service, tags
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -43,21 +43,37 @@ def see_other(url: str):
     return redirect(url, 303)
 
 
+def listing_args() -> dict:
+    """The list's tag and order, as the URL gives them (an unknown order is the usual one)."""
+    sort = request.args.get("sort")
+    return {
+        "tag": request.args.get("tag") or None,
+        "sort": sort if sort in orders.SORTS and sort != orders.DEFAULT_SORT else None,
+    }
+
+
 @bp.get("/")
 def index():
+    listing = listing_args()
+    sort = listing["sort"] or orders.DEFAULT_SORT
     cursor, message = None, None
     if token := request.args.get("cursor"):
         try:
-            cursor = service.decode_cursor(token)
+            cursor = orders.decode_cursor(token, sort)
         except CursorError:
-            message = "That page link is no longer valid; here are the newest notes."
+            message = "That page link is no longer valid; here is the first page."
             if not wants_fragment():
                 flash(message, "warning")
-                return redirect(url_for("notes.index", tag=request.args.get("tag")), 303)
-    tag = request.args.get("tag") or None
-    page = service.list_notes(current_user, cursor, PAGE_SIZE, tag=tag)
+                return redirect(url_for("notes.index", **listing), 303)
+    page = service.list_notes(current_user, cursor, PAGE_SIZE, tag=listing["tag"], sort=sort)
     return render_page_or_fragment(
-        "notes/index.html", "notes/_list.html", page=page, message=message, tag=tag
+        "notes/index.html",
+        "notes/_list.html",
+        page=page,
+        message=message,
+        listing=listing,
+        **listing,
+        sorts=orders.SORTS,
     )
 
 
@@ -169,6 +185,25 @@ def listed_tag() -> str | None:
     """The tag of the list an in-place delete was made from (htmx sends the page's URL)."""
     query = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
     return query.get("tag", [None])[0]
+
+
+def back_to_list_or(fallback: str) -> str:
+    """Where a button on a list returns to: the list it was pressed on (a path of this
+    app's notes pages, sent by the form), else `fallback`."""
+    url = request.form.get("next", "")
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path.startswith(url_for("notes.index")):
+        return fallback
+    return url
+
+
+@bp.post("/<int:note_id>/pin")
+def pin(note_id: int):
+    note = service.get_note(current_user, note_id)
+    pinned = request.form.get("pinned") == "yes"
+    service.update_note(note, pinned=pinned)
+    flash(f"{'Pinned' if pinned else 'Unpinned'} “{note.title}”.", "success")
+    return see_other(back_to_list_or(url_for("notes.show", note_id=note.id)))
 
 
 @bp.get("/<int:note_id>/delete")

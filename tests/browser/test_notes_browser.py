@@ -227,3 +227,26 @@ def test_without_js_preview_sends_the_form_and_keeps_the_text(js_off_page: Page,
     expect(page.get_by_label("Body")).to_have_value(RICH)
     page.get_by_role("button", name="Create note").click()
     expect(page.locator(".note-body td.align-right")).to_have_text("2")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_pinning_from_a_sorted_list_moves_the_note_to_the_top(signed_in_page, notes, javascript):
+    page = signed_in_page(java_script_enabled=javascript)
+    ids = notes.make(3)
+    page.goto("/notes/?sort=created")
+    if javascript:
+        mark_document(page)
+    assert note_ids(page) == ids[::-1]
+    page.get_by_role("button", name="Pin “Note 0”").click()
+    expect(page.get_by_text("Pinned “Note 0”.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/notes/\?sort=created$"))
+    assert note_ids(page) == [ids[0], ids[2], ids[1]]
+    expect(
+        page.locator("#note-list article").first.get_by_text("Pinned", exact=True)
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Created")).to_have_attribute("aria-current", "true")
+    if javascript:
+        assert still_same_document(page)
+    page.get_by_role("button", name="Unpin “Note 0”").click()
+    expect(page.get_by_text("Unpinned “Note 0”.")).to_be_visible()
+    assert note_ids(page) == ids[::-1]

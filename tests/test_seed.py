@@ -8,6 +8,7 @@ from notesweb.extensions import db
 from notesweb.limits import BODY_MAX, TITLE_MAX
 from notesweb.models import Note
 from notesweb.notes import markdown, service
+from notesweb.notes.orders import sort_title
 
 from .html import soup
 from .test_tags import rows_in_step
@@ -35,6 +36,7 @@ def test_seed_adds_exactly_count_notes_that_keep_every_rule(app, runner, make_no
     for note in added:
         assert service.clean(note.title, note.body) == {"title": note.title, "body": note.body}
         assert note.excerpt == markdown.excerpt(note.body)
+        assert note.sort_title == sort_title(note.title)
         assert 1 <= len(note.title) <= TITLE_MAX and len(note.body) <= BODY_MAX
         assert note.created_at <= note.updated_at
         assert (note.version == 1) == (note.created_at == note.updated_at)

@@ -3,6 +3,8 @@ counted by the API and in the browser, each person's their own."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from flask_migrate import downgrade, upgrade
 from hypothesis import given
@@ -55,7 +57,8 @@ def tag_counts(api_client) -> dict[str, int]:
 
 
 def rows_in_step(app) -> None:
-    """The tag rows agree with the notes' text, and the counts with the rows."""
+    """The tag rows agree with the notes' text (and carry their time and pin), and the
+    counts with the rows."""
     with app.app_context():
         db.session.expire_all()
         for note in db.session.scalars(select(Note)):
@@ -65,8 +68,10 @@ def rows_in_step(app) -> None:
             )
             assert sorted(linked) == sorted(found), note
             assert [tags.tag_key(n) for n in note.tags] == sorted(found), note
-            times = db.session.scalars(select(NoteTag.updated_at).where(NoteTag.note_id == note.id))
-            assert set(times) <= {note.updated_at}, note
+            copies = db.session.execute(
+                select(NoteTag.updated_at, NoteTag.pinned).where(NoteTag.note_id == note.id)
+            )
+            assert set(copies.all()) <= {(note.updated_at, note.pinned)}, note
         for tag in db.session.scalars(select(Tag)):
             carried = db.session.scalar(
                 select(db.func.count()).select_from(NoteTag).where(NoteTag.tag_id == tag.id)
@@ -172,6 +177,31 @@ def test_writers_at_once_keep_the_tag_counts_exact(app, user, database_url):
     with app.app_context():
         counts = dict(db.session.execute(select(Tag.key, Tag.note_count)).all())
     assert counts == {"shared": writers * each // 2, "new": 0, "other": writers * each // 2}
+    rows_in_step(app)
+
+
+def test_pins_and_retags_at_once_keep_the_tag_rows_in_step(app, user, database_url):
+    """A tag's list reads `pinned` from its own rows: pins and edits made at once on
+    the same notes leave those rows agreeing with their notes."""
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        ids = [service.create_note(owner, f"N{i}", "#start").id for i in range(8)]
+    turn = iter(range(4))
+    lock = threading.Lock()
+
+    def write() -> None:
+        with lock:
+            me = next(turn)
+        owner = db.session.get(User, user.id)
+        for round_ in range(3):
+            for note_id in ids:
+                note = service.get_note(owner, note_id)
+                if me < 2:  # pinners
+                    service.update_note(note, pinned=(round_ + me) % 2 == 0)
+                elif note_id % 2 == me % 2:  # each note edited by one tagger only
+                    service.update_note(note, body=f"#start #round{round_} #t{me}")
+
+    at_once(database_url, 4, write)
     rows_in_step(app)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, insert, select, text, update
 from ..extensions import db
 from ..models import Note, NoteTag, Tag, User, utcnow
 from .markdown import excerpt
+from .orders import sort_title
 from .service import add_to_note_count
 from .tags import tag_insert, tag_key
 
@@ -109,9 +110,11 @@ def sample_rows(
             # Within the body's size all the same, ending at a word's end.
             cut = body[: BODY_BYTES[1] - len(line)]
             body = (cut[: cut.rfind(" ")] if len(cut) < len(body) else body) + line
+        title = text.title()
         row = {
             "owner_id": owner_id,
-            "title": text.title(),
+            "title": title,
+            "sort_title": sort_title(title),
             "body": body,
             "excerpt": excerpt(body),
             "created_at": created,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
@@ -135,6 +135,10 @@ class Note(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column()
+
+    # Set by a search (notes.search) on the notes it finds, not stored.
+    search_score: Mapped[float | None] = query_expression()
+    search_snippet: Mapped[str | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -10,6 +10,7 @@ list or order, is refused instead of misread.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,6 +119,8 @@ def _decode_value(column: InstrumentedAttribute, value: Any) -> Any:
             return value
         elif kind is bool and type(value) is bool:
             return value
+        elif kind is float and type(value) in (int, float) and math.isfinite(value):
+            return float(value)
         elif kind is str and type(value) is str and len(value) <= column.type.length:
             return value
     except (ValueError, OverflowError):

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from ..exceptions import VersionConflict
-from ..notes import service, tags
+from ..notes import search, service, tags
 from ..rate_limits import limit_api_calls
 from . import schemas
 from .auth import api_user, require_bearer_token
@@ -42,17 +42,22 @@ class Notes(MethodView):
     @blp.response(200, schemas.NotePage)
     @blp.documents(401, 429, 422)
     def get(self, query):
-        """List notes: pinned first, then by last change, or as `sort` says."""
-        limit = query["limit"]
-        listing = {"tag": query["tag"], "sort": query["sort"]}
-        if query["cursor"] is not None:
-            offset = None
+        """List notes: pinned first, then by last change, or as `sort` says; or search them."""
+        limit, cursor = query["limit"], query["cursor"]
+        offset = None if cursor is not None else query["offset"] or 0
+        if query["q"] and query["q"].strip():
+            page = search.search_notes(
+                api_user(), query["q"], cursor, limit, offset=offset, tag=query["tag"],
+                link_previous=False,
+            )  # fmt: skip
+        elif cursor is not None:
             page = service.list_notes(
-                api_user(), query["cursor"], limit, **listing, link_previous=False
+                api_user(), cursor, limit, tag=query["tag"], sort=query["sort"], link_previous=False
             )
         else:
-            offset = query["offset"] or 0
-            page = service.list_notes_by_offset(api_user(), offset, limit, **listing)
+            page = service.list_notes_by_offset(
+                api_user(), offset, limit, tag=query["tag"], sort=query["sort"]
+            )
         return {
             "items": page.items,
             "total": page.total,

@@ -18,6 +18,7 @@ from ..limits import (
     TITLE_MAX,
     TOKEN_NAME_MAX,
 )
+from ..notes import query, search
 from ..notes.orders import DEFAULT_SORT, SORTS, decode_cursor
 from ..notes.service import clean_body, clean_title
 from ..notes.tags import TAG_ASKED_MAX, check_tag
@@ -72,12 +73,13 @@ class NotesCursor(fields.String):
     is a field problem like any other, reported with the rest."""
 
     def _deserialize(self, value, attr, data, **kwargs):
+        token = super()._deserialize(value, attr, data, **kwargs)
         sort = data.get("sort", DEFAULT_SORT)
         try:
-            return decode_cursor(
-                super()._deserialize(value, attr, data, **kwargs),
-                sort if sort in SORTS else DEFAULT_SORT,  # an unknown one is its own problem
-            )
+            if data.get("q"):
+                return search.decode_cursor(token)
+            # An unknown order is a problem of its own, reported with this one.
+            return decode_cursor(token, sort if sort in SORTS else DEFAULT_SORT)
         except CursorError as exc:
             raise ma.ValidationError(str(exc)) from None
 
@@ -124,6 +126,21 @@ class Note(ma.Schema):
         required=True, metadata={"description": "Starts at 1 and grows with every change."}
     )
     pinned = fields.Boolean(required=True, metadata=PINNED_DOC)
+    snippet = fields.Method(
+        "_snippet",
+        dump_only=True,
+        metadata={
+            "type": "string",
+            "description": "In search results only: the passage of the body that matches "
+            "best, as HTML (escaped, each match in `<mark>`).",
+        },
+    )
+
+    def _snippet(self, note):
+        if note.search_snippet is None:
+            return ma.missing
+        return str(search.marked(note.search_snippet))
+
     tags = fields.List(
         fields.String(),
         required=True,
@@ -152,6 +169,17 @@ class NoteListQuery(StrictSchema):
         metadata={
             "description": "`next_cursor` of the previous page, with the same `sort`. "
             "Not with `offset`."
+        },
+    )
+    q = fields.String(
+        load_default=None,
+        validate=service_rule(query.check),
+        metadata={
+            "description": "Search: words (all must match; the last also as the start of "
+            'a word), "exact phrases", -excluded words or phrases, tag:NAME. Results come '
+            "best first (a match in the title counts more), newest first among equals, "
+            "each with its `snippet`; `sort` does not apply.",
+            "maxLength": query.SEARCH_MAX,
         },
     )
     sort = fields.String(

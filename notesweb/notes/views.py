@@ -12,8 +12,8 @@ from ..errors import keeps_typed_text
 from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
-from ..pagination import CursorError
-from . import markdown, orders, service, tags
+from ..pagination import CursorError, Page
+from . import markdown, orders, query, search, service, tags
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -30,6 +30,11 @@ def markdown_filter(body: str) -> Markup:
     return Markup(markdown.render(body))
 
 
+@bp.app_template_filter("snippet")
+def snippet_filter(snippet: str) -> Markup:
+    return search.marked(snippet)
+
+
 DELETED_MEANWHILE = (
     "This note was deleted while you were editing it. "
     "Your text is below: create it as a new note to keep it."
@@ -44,36 +49,54 @@ def see_other(url: str):
 
 
 def listing_args() -> dict:
-    """The list's tag and order, as the URL gives them (an unknown order is the usual one)."""
-    sort = request.args.get("sort")
+    """The list's search, tag and order, as the URL gives them (an unknown order is
+    the usual one; a search has its own)."""
+    sort, q = request.args.get("sort"), request.args.get("q", "").strip()
     return {
+        "q": q or None,
         "tag": request.args.get("tag") or None,
-        "sort": sort if sort in orders.SORTS and sort != orders.DEFAULT_SORT else None,
+        "sort": sort if sort in orders.SORTS and sort != orders.DEFAULT_SORT and not q else None,
     }
+
+
+def list_page(listing: dict, cursor):
+    if listing["q"]:
+        return search.search_notes(
+            current_user, listing["q"], cursor, PAGE_SIZE, tag=listing["tag"]
+        )
+    sort = listing["sort"] or orders.DEFAULT_SORT
+    return service.list_notes(current_user, cursor, PAGE_SIZE, tag=listing["tag"], sort=sort)
 
 
 @bp.get("/")
 def index():
     listing = listing_args()
-    sort = listing["sort"] or orders.DEFAULT_SORT
-    cursor, message = None, None
+    cursor, message, problem, status = None, None, None, 200
     if token := request.args.get("cursor"):
         try:
-            cursor = orders.decode_cursor(token, sort)
+            if listing["q"]:
+                cursor = search.decode_cursor(token)
+            else:
+                cursor = orders.decode_cursor(token, listing["sort"] or orders.DEFAULT_SORT)
         except CursorError:
             message = "That page link is no longer valid; here is the first page."
             if not wants_fragment():
                 flash(message, "warning")
                 return redirect(url_for("notes.index", **listing), 303)
-    page = service.list_notes(current_user, cursor, PAGE_SIZE, tag=listing["tag"], sort=sort)
+    if listing["q"] and (problem := query.check(listing["q"])[1]):
+        status, page = 422, Page(items=[], total=0, next=None, previous=None)
+    else:
+        page = list_page(listing, cursor)
     return render_page_or_fragment(
         "notes/index.html",
         "notes/_list.html",
+        status,
         page=page,
         message=message,
         listing=listing,
         **listing,
         sorts=orders.SORTS,
+        search_problem=problem,
     )
 
 
@@ -181,10 +204,17 @@ def update(note_id: int):
     return see_other(url_for("notes.show", note_id=note.id))
 
 
-def listed_tag() -> str | None:
-    """The tag of the list an in-place delete was made from (htmx sends the page's URL)."""
+def listed_total() -> int:
+    """How many notes the list an in-place delete was made from now holds (htmx sends
+    the page's URL): all, a tag's, or a search's."""
     query = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
-    return query.get("tag", [None])[0]
+    tag, q = query.get("tag", [None])[0], query.get("q", [""])[0].strip()
+    if q:
+        try:
+            return search.count_matches(current_user, q, tag)
+        except ValidationError:
+            return 0
+    return service.count_notes(current_user, tag=tag)
 
 
 def back_to_list_or(fallback: str) -> str:
@@ -225,7 +255,7 @@ def delete(note_id: int):
         return render_template(
             "notes/_deleted.html",
             message=message,
-            total=service.count_notes(current_user, tag=listed_tag()),
+            total=listed_total(),
         )
     flash(message, "success")
     return redirect(url_for("notes.index"), 303)

@@ -27,6 +27,10 @@ def page(signed_in_page):
         "/account/delete",
         "/notes/tags",
         "/notes/?tag=none",
+        "/notes/?sort=title",
+        "/notes/?q=note",
+        "/notes/?q=zzzz",
+        "/notes/?q=" + "a" * 501,
     ],
 )
 def test_pages_have_no_violations(page: Page, notes, url):

@@ -1,0 +1,248 @@
+"""Search, through the API and the list page, on each database's own index: what it
+finds (words, the start of the last word, phrases, exclusions, tags, accents), in
+what order, the snippets it shows, its paging, hostile queries, and whose notes."""
+
+from __future__ import annotations
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from notesweb.extensions import db
+from notesweb.models import User
+from notesweb.notes import service
+
+from .conftest import PASSWORD, sign_in
+from .html import soup
+
+NOTES = {
+    "cafe": ("Café on the corner", "We met at the café; the coffee was strong."),
+    "cafeteria": ("Lunch", "The cafeteria serves soup on Mondays."),
+    "garden": ("Garden plans", "Plant tomatoes and basil in May. #garden"),
+    "basil": ("Pesto", "Basil, garlic, pine nuts. Good with pasta. #cooking"),
+    "meeting": ("Meeting notes", "Quarterly planning: the budget and the roadmap. #work"),
+    "budget": ("Budget", "Household budget for the year, planning ahead."),
+    "tokyo": ("旅行", "東京タワーに行きました"),
+}
+
+
+@pytest.fixture
+def notes(api_client) -> dict[str, int]:
+    ids = {}
+    for key, (title, body) in NOTES.items():
+        made = api_client.post("/api/notes", json={"title": title, "body": body})
+        ids[key] = made.json["id"]
+    return ids
+
+
+def found(api_client, q: str, **params) -> list[int]:
+    response = api_client.get("/api/notes", query_string={"q": q, "limit": 100, **params})
+    assert response.status_code == 200, response.json
+    return [n["id"] for n in response.json["items"]]
+
+
+def keys(ids: dict[str, int], *names: str) -> set[int]:
+    return {ids[name] for name in names}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("basil", {"garden", "basil"}),
+        ("BASIL", {"garden", "basil"}),
+        ("basil pesto", {"basil"}),  # every word must match
+        ("planning budget", {"meeting", "budget"}),
+        ("plan", {"garden", "meeting", "budget"}),  # the last word as the start of one
+        ("basil plan", {"garden"}),
+        # Only the last word may be a word's start; PostgreSQL also finds a word of three
+        # letters or more inside longer ones.
+        ("plan basil", (set(), {"garden"})),
+        ('"the budget"', {"meeting"}),  # a phrase: its words together, in order
+        ('"budget the"', set()),
+        ("planning -household", {"meeting"}),
+        ('basil -"pine nuts"', {"garden"}),
+        ("cafe", {"cafe", "cafeteria"}),  # accents ignored; the last word a prefix
+        ("café -cafeteria", {"cafe"}),
+        ('"cafe"', {"cafe"}),  # quoted: the whole word only
+        ("tag:garden", {"garden"}),
+        ("tag:#GARDEN basil", {"garden"}),
+        ("tag:work -budget", set()),
+        ("tag:nothing basil", set()),
+        ("東京", {"tokyo"}),
+    ],
+)
+def test_what_a_search_finds(app, api_client, notes, q, expected):
+    if isinstance(expected, tuple):  # (on SQLite, on PostgreSQL)
+        expected = expected[on_postgres(app)]
+    assert set(found(api_client, q)) == keys(notes, *expected)
+
+
+def on_postgres(app) -> bool:
+    with app.app_context():
+        return db.engine.dialect.name == "postgresql"
+
+
+def test_postgresql_finds_parts_of_words_and_of_spaceless_text(app, api_client, notes):
+    if not on_postgres(app):
+        pytest.skip("SQLite's index finds whole words and their starts only")
+    assert set(found(api_client, "eteria")) == keys(notes, "cafeteria")
+    assert set(found(api_client, "タワー")) == keys(notes, "tokyo")
+    assert set(found(api_client, '"eteria"')) == set()  # quoted: a whole word
+
+
+def test_a_match_in_the_title_ranks_first_then_the_newest(api_client, notes):
+    in_body = api_client.post("/api/notes", json={"title": "Later", "body": "a budget line"})
+    ranked = found(api_client, '"budget"')
+    assert ranked[0] == notes["budget"]  # in its title, and its body
+    assert set(ranked[1:]) == {notes["meeting"], in_body.json["id"]}
+    # Two notes alike but for their age: the newer first.
+    first = api_client.post("/api/notes", json={"title": "Twin", "body": "zyzzyva"}).json["id"]
+    second = api_client.post("/api/notes", json={"title": "Twin", "body": "zyzzyva"}).json["id"]
+    assert found(api_client, "zyzzyva") == [second, first]
+
+
+def test_results_carry_a_marked_and_escaped_snippet(api_client):
+    api_client.post(
+        "/api/notes", json={"title": "Escapes", "body": "<b>bold</b> & the unusual word"}
+    )
+    item = api_client.get("/api/notes", query_string={"q": "unusual"}).json["items"][0]
+    assert "<mark>unusual</mark>" in item["snippet"]
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in item["snippet"]
+    listed = api_client.get("/api/notes").json["items"][0]
+    assert "snippet" not in listed
+    assert "snippet" not in api_client.get(f"/api/notes/{listed['id']}").json
+
+
+def test_search_pages_by_cursor_and_offset_alike(api_client, make_notes):
+    ids = make_notes(7, prefix="Walrus")
+    everything = found(api_client, "walrus")
+    assert sorted(everything) == sorted(ids)
+    by_cursor, cursor = [], None
+    while True:
+        params = {"q": "walrus", "limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = api_client.get("/api/notes", query_string=params).json
+        assert page["total"] == 7
+        by_cursor += [n["id"] for n in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert by_cursor == everything
+    for offset in range(8):
+        page = api_client.get(
+            "/api/notes", query_string={"q": "walrus", "offset": offset, "limit": 3}
+        )
+        assert [n["id"] for n in page.json["items"]] == everything[offset : offset + 3]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "-",
+        "--",
+        '"unclosed phrase',
+        "NEAR(basil pesto)",
+        "basil*",
+        "^basil",
+        "basil OR garden",
+        "basil AND NOT garden",
+        '"" -"" ""',
+        "tag:",
+        "col:title basil",
+        "{title body}: basil",
+        "'; DROP TABLE notes; --",
+        "%_\\",
+        "a" * 500,
+        "x " * 250,
+    ],
+)
+def test_hostile_queries_get_results_never_an_error(api_client, notes, q):
+    response = api_client.get("/api/notes", query_string={"q": q})
+    assert response.status_code == 200, response.json
+    assert isinstance(response.json["items"], list)
+
+
+def test_a_query_of_operators_is_read_as_words(api_client, notes):
+    assert set(found(api_client, "NEAR(basil pesto)")) == set()  # "near" is a word here
+    assert set(found(api_client, "basil*")) == keys(notes, "garden", "basil")
+    assert set(found(api_client, "-")) == set(notes.values())  # nothing asked: every note
+
+
+def test_a_query_too_long_is_a_clear_422(api_client, client):
+    response = api_client.get("/api/notes", query_string={"q": "a" * 10_000})
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    assert response.json["errors"][0]["field"] == "q"
+    assert "500" in response.json["errors"][0]["message"]
+    page = client.get("/notes/", query_string={"q": "a" * 10_000})
+    assert page.status_code == 422
+    html = soup(page)
+    assert "at most 500" in html.select_one("#q-error").get_text()
+    assert html.select_one("#q")["aria-invalid"] == "true"
+
+
+def test_other_peoples_notes_are_never_found(app, api_client, notes):
+    from notesweb.auth import service as auth_service
+
+    with app.app_context():
+        bob = auth_service.create_user("bob", PASSWORD)
+        service.create_note(bob, "Bob's basil", "basil secrets")
+    assert set(found(api_client, "basil")) == keys(notes, "garden", "basil")
+    other = app.test_client()
+    sign_in(other, "bob")
+    titles = [h.get_text() for h in soup(other.get("/notes/?q=basil")).select("#note-list h2")]
+    assert titles == ["Bob's basil"]
+
+
+def test_the_index_keeps_in_step_with_edits_and_deletes(api_client, notes):
+    api_client.patch(f"/api/notes/{notes['basil']}", json={"body": "Now about oregano"})
+    assert set(found(api_client, "basil")) == keys(notes, "garden")
+    assert set(found(api_client, "oregano")) == keys(notes, "basil")
+    api_client.patch(f"/api/notes/{notes['garden']}", json={"title": "Oregano beds"})
+    assert set(found(api_client, "oregano")) == keys(notes, "basil", "garden")
+    api_client.delete(f"/api/notes/{notes['garden']}")
+    assert set(found(api_client, "oregano")) == keys(notes, "basil")
+    # Pinning is not an edit of the text, and leaves the index as it was.
+    api_client.patch(f"/api/notes/{notes['basil']}", json={"pinned": True})
+    assert set(found(api_client, "oregano")) == keys(notes, "basil")
+
+
+def test_the_list_page_searches_without_javascript(client, notes):
+    page = soup(client.get("/notes/", query_string={"q": "basil"}))
+    form = page.select_one("form[role=search]")
+    assert form["method"] == "get" and form.select_one("input[name=q]")["value"] == "basil"
+    titles = [h.get_text() for h in page.select("#note-list h2")]
+    assert sorted(titles) == ["Garden plans", "Pesto"]
+    assert all(p.select_one("mark") for p in page.select("#note-list .snippet"))
+    assert page.select_one("title").get_text().startswith("Search: basil")
+    assert page.select_one("nav.sort") is None  # results come best first
+    empty = soup(client.get("/notes/", query_string={"q": "zzzz"}))
+    assert "No notes match “zzzz”." in empty.select_one("#notes").get_text()
+    within = soup(client.get("/notes/", query_string={"q": "basil", "tag": "cooking"}))
+    assert [h.get_text() for h in within.select("#note-list h2")] == ["Pesto"]
+
+
+def test_a_search_from_a_tags_list_stays_within_the_tag(client, notes):
+    page = soup(client.get("/notes/?tag=garden"))
+    assert page.select_one("form[role=search] input[name=tag]")["value"] == "garden"
+
+
+def test_deleting_a_result_in_place_counts_the_results(client, notes):
+    page = soup(client.get("/notes/?q=basil"))
+    token = page.select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        f"/notes/{notes['basil']}/delete",
+        data={"csrf_token": token, "confirmed": "yes"},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/notes/?q=basil"},
+    )
+    assert "1 note" in soup(response).select_one("#notes-total").get_text()
+
+
+def test_the_search_migration_indexes_the_notes_already_there(app, user, api_client):
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        service.create_note(owner, "Before search", "an aardvark was here")
+        downgrade(revision="0007")
+        db.session.remove()
+        upgrade()
+        assert db.session.execute(text("SELECT count(*) FROM notes")).scalar() == 1
+    assert len(found(api_client, "aardvark")) == 1

@@ -234,7 +234,7 @@ def test_deleting_a_result_in_place_counts_the_results(client, notes):
         data={"csrf_token": token, "confirmed": "yes"},
         headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/notes/?q=basil"},
     )
-    assert "1 note" in soup(response).select_one("#notes-total").get_text()
+    assert soup(response).select_one("#notes-total").get_text() == "1 note matches “basil”"
 
 
 def test_the_search_migration_indexes_the_notes_already_there(app, user, api_client):

@@ -131,6 +131,11 @@ def notes(live_database, live_user):
                 ]
 
         @staticmethod
+        def write(title: str, body: str = "") -> int:
+            with app.app_context():
+                return service.create_note(auth_service.find_user(live_user), title, body).id
+
+        @staticmethod
         def get(note_id: int):
             with app.app_context():
                 return db.session.get(Note, note_id)

@@ -250,3 +250,51 @@ def test_pinning_from_a_sorted_list_moves_the_note_to_the_top(signed_in_page, no
     page.get_by_role("button", name="Unpin “Note 0”").click()
     expect(page.get_by_text("Unpinned “Note 0”.")).to_be_visible()
     assert note_ids(page) == ids[::-1]
+
+
+def search_box(page: Page):
+    return page.get_by_role("searchbox", name="Search notes")
+
+
+def test_search_as_you_type_swaps_the_results_in_and_keeps_the_url(page: Page, notes):
+    notes.write("Basil pesto", "garlic and pine nuts")
+    notes.write("Garden", "basil and tomatoes")
+    notes.write("Other", "nothing to see")
+    page.goto("/notes/")
+    mark_document(page)
+    searches = []
+    page.on("request", lambda request: "q=" in request.url and searches.append(request.url))
+    search_box(page).press_sequentially("basil", delay=30)
+    expect(page.locator("#notes-total")).to_have_text("2 notes match “basil”")
+    expect(page).to_have_url(re.compile(r"/notes/\?q=basil$"))
+    expect(page.locator("#announce")).to_have_text("2 notes match “basil”.")
+    expect(page.locator("#note-list .snippet mark").first).to_have_text("basil")
+    expect(search_box(page)).to_be_focused()
+    assert still_same_document(page)
+    assert len(searches) <= 2, searches  # debounced: not a request a key
+    expect(page.locator("nav.sort")).to_have_count(0)  # results come best first
+
+    search_box(page).press("End")
+    search_box(page).press_sequentially(" -garlic", delay=30)
+    expect(page.locator("#notes-total")).to_have_text("1 note matches “basil -garlic”")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/notes/\?q=basil$"))
+    expect(page.locator("#notes-total")).to_have_text("2 notes match “basil”")
+    page.reload()
+    expect(search_box(page)).to_have_value("basil")
+    expect(page.locator("#note-list article")).to_have_count(2)
+    search_box(page).fill("")
+    search_box(page).dispatch_event("search")
+    expect(page.locator("#notes-total")).to_have_text("3 notes")
+
+
+def test_search_works_without_javascript(js_off_page, notes):
+    page = js_off_page
+    notes.write("Basil pesto", "garlic")
+    notes.write("Other", "nothing")
+    page.goto("/notes/")
+    search_box(page).fill("pesto")
+    search_box(page).press("Enter")
+    expect(page).to_have_url(re.compile(r"/notes/\?q=pesto$"))
+    expect(page.locator("#notes-total")).to_have_text("1 note matches “pesto”")
+    expect(page.locator("#note-list h2")).to_have_text(["Basil pesto"])

@@ -34,6 +34,7 @@ from ..models import Note, NoteTag, User
 from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
 from . import tags
 from .query import SearchQuery, Term, parse
+from .service import notes_query
 
 # bm25's weight of a match in the title against one in the body.
 TITLE_WEIGHT = 5.0
@@ -93,7 +94,7 @@ def _matching(owner: User, text: str, tag: str | None):
     if tag is not None:
         query = SearchQuery(query.text, query.terms, query.excluded, (*query.tags, tag))
     engine = _Postgres(query) if db.engine.dialect.name == "postgresql" else _Sqlite(query)
-    stmt = engine.select().where(Note.owner_id == owner.id, *_carrying(owner, query.tags))
+    stmt = engine.narrow(notes_query(owner)).where(*_carrying(owner, query.tags))
     return engine, stmt
 
 
@@ -138,8 +139,7 @@ class _Sqlite:
     def _matching(self, terms) -> str:
         return " AND ".join(_fts_phrase(term) for term in terms)
 
-    def select(self):
-        stmt = select(Note)
+    def narrow(self, stmt):
         if self.query.terms:
             stmt = stmt.join(self.fts, self.fts.c.rowid == Note.id).where(
                 self.table_column.op("MATCH")(self._matching(self.query.terms))
@@ -184,8 +184,8 @@ class _Postgres:
         inside = "%" + _like_escaped(term.text) + "%"
         return or_(found, self.text.ilike(func.notes_unaccent(inside)))
 
-    def select(self):
-        stmt = select(Note).where(*(self._found(term) for term in self.query.terms))
+    def narrow(self, stmt):
+        stmt = stmt.where(*(self._found(term) for term in self.query.terms))
         for term in self.query.excluded:
             stmt = stmt.where(not_(self.vector.op("@@")(self._tsquery(term))))
         return stmt

@@ -136,8 +136,7 @@ class Note(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column()
 
-    # Set by a search (notes.search) on the notes it finds, not stored.
-    search_score: Mapped[float | None] = query_expression()
+    # The passage a search (notes.search) found it by, on the notes it finds; not stored.
     search_snippet: Mapped[str | None] = query_expression()
 
     __mapper_args__ = {"version_id_col": version}

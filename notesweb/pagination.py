@@ -149,10 +149,17 @@ def _walk(stmt: Select, keyset: Keyset, start: tuple | None, forward: bool, limi
         part = stmt.where(*where).order_by(*keyset.order(forward)).limit(limit)
         parts.append(part if after is None else part.where(keyset.beyond(after, forward)))
     if len(parts) == 1:
-        return list(db.session.scalars(parts[0]))
+        return _fetch(parts[0])
     rows, order = _in_turn(parts, keyset, keyset.attribute_names, forward)
     entity = stmt.column_descriptions[0]["entity"]
     return list(db.session.scalars(select(aliased(entity, rows)).order_by(*order).limit(limit)))
+
+
+def _fetch(stmt: Select) -> list:
+    """The rows of `stmt`: its entities where it selects one (a list of notes), else
+    rows with their columns by name."""
+    result = db.session.execute(stmt)
+    return list(result.scalars() if len(stmt.column_descriptions) == 1 else result)
 
 
 def _in_turn(parts: list[Select], keyset: Keyset, names, forward: bool):
@@ -175,7 +182,7 @@ def keyset_page(
     *,
     link_previous: bool = True,
 ) -> Page:
-    """One page of `stmt` (which selects a single entity) in the keyset's order.
+    """One page of `stmt` (which selects an entity, or named columns) in the keyset's order.
     `total` is the list's length, kept by the caller: counting it here would cost a
     scan of the list. Without `link_previous`, a page walked to from earlier ones does
     not ask whether anything is before it (the API links only onward)."""
@@ -232,9 +239,7 @@ def offset_page(stmt: Select, keyset: Keyset, offset: int, limit: int, total: in
         names = [column.key for column in keyset.key_columns]
         rows, outer = _in_turn(parts, keyset, names, True)
         page_keys = select(rows.c[unique.key]).order_by(*outer).limit(limit)
-    rows = list(
-        db.session.scalars(stmt.where(unique.in_(page_keys)).order_by(*_full_order(keyset)))
-    )
+    rows = _fetch(stmt.where(unique.in_(page_keys)).order_by(*_full_order(keyset)))
     has_next = bool(rows) and offset + len(rows) < total
     return Page(
         items=rows,

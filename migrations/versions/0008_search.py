@@ -16,21 +16,25 @@ branch_labels = None
 depends_on = None
 
 SQLITE_UP = [
-    # `content='notes'`: the text is read from the notes table, not stored twice.
+    # `content='notes'`: the text is read from the notes table, not stored twice. The
+    # owner is a column of words too, so that a search finds and ranks a person's
+    # notes in the index alone.
     """CREATE VIRTUAL TABLE notes_fts USING fts5(
-        title, body, content='notes', content_rowid='id',
+        owner_id, title, body, content='notes', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
     """CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
-        INSERT INTO notes_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+        INSERT INTO notes_fts(rowid, owner_id, title, body)
+        VALUES (new.id, new.owner_id, new.title, new.body);
     END""",
     """CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
-        INSERT INTO notes_fts(notes_fts, rowid, title, body)
-        VALUES ('delete', old.id, old.title, old.body);
+        INSERT INTO notes_fts(notes_fts, rowid, owner_id, title, body)
+        VALUES ('delete', old.id, old.owner_id, old.title, old.body);
     END""",
     """CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN
-        INSERT INTO notes_fts(notes_fts, rowid, title, body)
-        VALUES ('delete', old.id, old.title, old.body);
-        INSERT INTO notes_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
+        INSERT INTO notes_fts(notes_fts, rowid, owner_id, title, body)
+        VALUES ('delete', old.id, old.owner_id, old.title, old.body);
+        INSERT INTO notes_fts(rowid, owner_id, title, body)
+        VALUES (new.id, new.owner_id, new.title, new.body);
     END""",
     "INSERT INTO notes_fts(notes_fts) VALUES ('rebuild')",
 ]

@@ -15,10 +15,10 @@ from markupsafe import Markup, escape
 from sqlalchemy import (
     Double,
     Float,
+    Integer,
     Text,
     cast,
     column,
-    false,
     func,
     literal,
     literal_column,
@@ -49,11 +49,8 @@ HIDDEN_LT = "\x01"
 SUBSTRING_MIN = 3
 SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
-# Decodes the cursors of every search: the score's type is all a cursor needs of it.
-SEARCH_CURSORS = Keyset(
-    "notes:search", (literal_column("search_score", Float), Note.updated_at, Note.id)
-)
-_KEY_ATTRIBUTES = ("search_score", "updated_at", "id")
+# Decodes the cursors of every search: the columns' types are all a cursor needs.
+SEARCH_CURSORS = Keyset("notes:search", (literal_column("score", Float), Note.id))
 
 
 def decode_cursor(token: str) -> Cursor:
@@ -71,37 +68,34 @@ def search_notes(
     link_previous: bool = True,
 ) -> Page[Note]:
     """The owner's notes that match `text` (in the language of notes.query) and carry
-    `tag`, if given, best first; each has `search_snippet` (see `marked`)."""
-    engine, stmt = _matching(owner, text, tag)
-    total = _count(stmt)
-    score = engine.score()
-    order = Keyset("notes:search", (score, Note.updated_at, Note.id), attributes=_KEY_ATTRIBUTES)
-    stmt = stmt.options(
-        with_expression(Note.search_score, score),
-        with_expression(Note.search_snippet, engine.snippet()),
-    )
+    `tag`, if given: the best first, the newest first among equals. Each has its
+    `search_snippet` (see `marked`).
+
+    The page is found in the index alone, as ids and scores ordered by the keyset
+    (score, id); only the page's notes are then read."""
+    engine = _engine(owner, text, tag)
+    hits = engine.hits()
+    total = db.session.scalar(hits.with_only_columns(func.count()))
+    order = Keyset("notes:search", (engine.score, engine.id), attributes=("score", "id"))
     if offset is not None:
-        return offset_page(stmt, order, offset, limit, total)
-    return keyset_page(stmt, order, cursor, limit, total, link_previous=link_previous)
+        page = offset_page(hits, order, offset, limit, total)
+    else:
+        page = keyset_page(hits, order, cursor, limit, total, link_previous=link_previous)
+    ids = [hit.id for hit in page.items]
+    found = {note.id: note for note in db.session.scalars(engine.notes(ids))}
+    return Page([found[i] for i in ids if i in found], page.total, page.next, page.previous)
 
 
 def count_matches(owner: User, text: str, tag: str | None = None) -> int:
-    return _count(_matching(owner, text, tag)[1])
+    return db.session.scalar(_engine(owner, text, tag).hits().with_only_columns(func.count()))
 
 
-def _matching(owner: User, text: str, tag: str | None):
+def _engine(owner: User, text: str, tag: str | None):
     query = parse(text)
     if tag is not None:
         query = SearchQuery(query.text, query.terms, query.excluded, (*query.tags, tag))
-    engine = _Postgres(query) if db.engine.dialect.name == "postgresql" else _Sqlite(query)
-    stmt = engine.narrow(notes_query(owner)).where(*_carrying(owner, query.tags))
-    return engine, stmt
-
-
-def _count(stmt) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(stmt.with_only_columns(Note.id).subquery())
-    )
+    kind = _Postgres if db.engine.dialect.name == "postgresql" else _Sqlite
+    return kind(owner, query)
 
 
 def marked(snippet: str | None) -> Markup:
@@ -115,13 +109,13 @@ def marked(snippet: str | None) -> Markup:
 
 
 def _carrying(owner: User, names: tuple[str, ...]) -> list:
-    conditions = []
+    """For each tag, the ids of the notes carrying it (an unknown tag: none)."""
+    carrying = []
     for name in names:
         found = tags.find_tag(owner, name)
-        if found is None:
-            return [false()]
-        conditions.append(Note.id.in_(select(NoteTag.note_id).where(NoteTag.tag_id == found.id)))
-    return conditions
+        tag_id = found.id if found is not None else None
+        carrying.append(select(NoteTag.note_id).where(NoteTag.tag_id == tag_id))
+    return carrying
 
 
 def _fts_phrase(term: Term) -> str:
@@ -131,50 +125,76 @@ def _fts_phrase(term: Term) -> str:
 
 
 class _Sqlite:
-    def __init__(self, query: SearchQuery):
-        self.query = query
-        self.fts = sql_table("notes_fts", column("rowid"))
-        self.table_column = literal_column("notes_fts")  # FTS5's name for the whole row
+    """FTS5: the owner's notes are those whose `owner_id` column holds their id, so
+    that matching, ranking and paging all happen in the index."""
 
-    def _matching(self, terms) -> str:
-        return " AND ".join(_fts_phrase(term) for term in terms)
+    def __init__(self, owner: User, query: SearchQuery):
+        self.owner, self.query = owner, query
+        self.fts = sql_table("notes_fts", column("rowid", Integer))
+        self.row = literal_column("notes_fts")  # FTS5's name for the whole row
+        if query.terms:
+            self.id = self.fts.c.rowid
+            self.score = -func.bm25(self.row, 0.0, TITLE_WEIGHT, 1.0, type_=Float)
+        else:  # tags alone: the tagged notes, newest first
+            self.id, self.score = Note.id, literal(0.0, Float)
 
-    def narrow(self, stmt):
-        if self.query.terms:
-            stmt = stmt.join(self.fts, self.fts.c.rowid == Note.id).where(
-                self.table_column.op("MATCH")(self._matching(self.query.terms))
-            )
-        if self.query.excluded:
-            excluded = select(self.fts.c.rowid).where(
-                self.table_column.op("MATCH")(
-                    " OR ".join(_fts_phrase(term) for term in self.query.excluded)
-                )
-            )
-            stmt = stmt.where(Note.id.not_in(excluded))
-        return stmt
+    def _matching(self, terms, excluded=()):
+        """Notes of the owner's whose title or body match all `terms`, none of `excluded`."""
+        text = " AND ".join(map(_fts_phrase, terms))
+        for term in excluded:
+            text = f"({text}) NOT {_fts_phrase(term)}"
+        return self.row.op("MATCH")(f'owner_id : "{self.owner.id}" AND {{title body}} : ({text})')
 
-    def score(self):
+    def hits(self):
+        tagged = [self.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)]
         if not self.query.terms:
-            return literal(0.0, Float)
-        return -func.bm25(self.table_column, TITLE_WEIGHT, 1.0, type_=Float)
+            stmt = notes_query(self.owner).with_only_columns(
+                self.id.label("id"), self.score.label("score")
+            )
+            for term in self.query.excluded:
+                matching = self._matching([term])
+                stmt = stmt.where(Note.id.not_in(select(self.fts.c.rowid).where(matching)))
+            return stmt.where(*tagged)
+        matching = self._matching(self.query.terms, self.query.excluded)
+        columns = (self.id.label("id"), self.score.label("score"))
+        return select(*columns).select_from(self.fts).where(matching, *tagged)
 
-    def snippet(self):
+    def notes(self, ids: list[int]):
+        stmt = notes_query(self.owner).where(Note.id.in_(ids))
         if not self.query.terms:
-            return Note.excerpt
-        return func.snippet(self.table_column, 1, MARK, END_MARK, "…", 24, type_=Text)
+            return stmt.options(with_expression(Note.search_snippet, Note.excerpt))
+        snippet = func.snippet(self.row, 2, MARK, END_MARK, "…", 24, type_=Text)
+        matching = self._matching(self.query.terms)
+        return (
+            stmt.join(self.fts, self.fts.c.rowid == Note.id)
+            .where(matching)
+            .options(with_expression(Note.search_snippet, snippet))
+        )
 
 
 class _Postgres:
-    def __init__(self, query: SearchQuery):
-        self.query = query
+    """The generated `search_vector` with its GIN index, and the trigram index for
+    parts of words."""
+
+    def __init__(self, owner: User, query: SearchQuery):
+        self.owner, self.query = owner, query
         self.vector = literal_column("notes.search_vector")
         self.text = func.notes_unaccent(Note.title.concat(literal_column("' '")).concat(Note.body))
+        self.id = Note.id
+        if query.terms:
+            # As double precision: a cursor must hold the very value compared.
+            self.score = cast(func.ts_rank(self.vector, self._any_term()), Double)
+        else:
+            self.score = literal(0.0, Float)
 
     @staticmethod
     def _tsquery(*terms: Term):
         """The terms as one tsquery, any of them (its words quoted: they hold letters
         and digits only)."""
         return func.to_tsquery(_CONFIGURATION, " | ".join(map(_tsquery_text, terms)))
+
+    def _any_term(self):
+        return self._tsquery(*self.query.terms)
 
     def _found(self, term: Term):
         found = self.vector.op("@@")(self._tsquery(term))
@@ -184,28 +204,24 @@ class _Postgres:
         inside = "%" + _like_escaped(term.text) + "%"
         return or_(found, self.text.ilike(func.notes_unaccent(inside)))
 
-    def narrow(self, stmt):
+    def hits(self):
+        stmt = notes_query(self.owner).with_only_columns(
+            self.id.label("id"), self.score.label("score")
+        )
         stmt = stmt.where(*(self._found(term) for term in self.query.terms))
         for term in self.query.excluded:
             stmt = stmt.where(not_(self.vector.op("@@")(self._tsquery(term))))
-        return stmt
+        return stmt.where(*(Note.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)))
 
-    def _any_term(self):
-        return self._tsquery(*self.query.terms)
-
-    def score(self):
+    def notes(self, ids: list[int]):
+        stmt = notes_query(self.owner).where(Note.id.in_(ids))
         if not self.query.terms:
-            return literal(0.0, Float)
-        # As double precision: a cursor must hold the very value compared.
-        return cast(func.ts_rank(self.vector, self._any_term()), Double)
-
-    def snippet(self):
-        if not self.query.terms:
-            return Note.excerpt
+            return stmt.options(with_expression(Note.search_snippet, Note.excerpt))
         options = f"StartSel={MARK}, StopSel={END_MARK}, MaxWords=30, MinWords=12"
         # ts_headline drops what looks like an HTML tag: the text is shown as written.
         body = func.replace(Note.body, "<", HIDDEN_LT)
-        return func.ts_headline(_CONFIGURATION, body, self._any_term(), options, type_=Text)
+        snippet = func.ts_headline(_CONFIGURATION, body, self._any_term(), options, type_=Text)
+        return stmt.options(with_expression(Note.search_snippet, snippet))
 
 
 # Migration 0008's text search configuration: `simple`'s words, without accents.

@@ -4,6 +4,8 @@ inserted in batches, each batch one transaction."""
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import random
 from collections import Counter
@@ -37,6 +39,30 @@ WORDS = """
     invoice receipt travel train flight hotel kitchen bread coffee tea running week
     monday tuesday friday weekend morning evening deadline question answer summary
 """.split()
+# Beyond those, a long tail of rarer words, made up from syllables and used as words
+# are (Zipf's law): a few in nearly every note, most in a handful; so that a search
+# finds as many notes as it would in real ones.
+TAIL_SIZE = 20_000
+TAIL_SHARE = 0.35
+SYLLABLES = (
+    "ka ri to ne mo la su vi ren tal dor mi sa pe lo quin bar cel dra fen gor hul jas kel".split()
+)
+
+
+@functools.cache
+def tail_words() -> list[str]:
+    """The made-up words, most used first (the same on every run and for every seed)."""
+    rng, words = random.Random(20261203), {}
+    while len(words) < TAIL_SIZE:
+        words.setdefault("".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))), None)
+    return [word for word in words if word not in WORDS]
+
+
+@functools.cache
+def _tail_weights() -> list[float]:
+    return list(itertools.accumulate(1 / rank for rank in range(1, len(tail_words()) + 1)))
+
+
 # Tags, the first most used (as people's are): about 3 notes in 10 carry one to three.
 TAGS = """
     work home ideas todo reading travel recipes meeting project/alpha project/beta
@@ -66,8 +92,13 @@ class SampleText:
         self.titles = [self._title() for _ in range(20_000)]
 
     def _sentence(self) -> str:
-        words = self.rng.choices(WORDS, k=self.rng.randint(5, 18))
-        return " ".join(words).capitalize() + self.rng.choice(".....?!")
+        count = self.rng.randint(5, 18)
+        words = self.rng.choices(WORDS, k=count)
+        rare = self.rng.choices(tail_words(), cum_weights=_tail_weights(), k=count)
+        mixed = [
+            r if self.rng.random() < TAIL_SHARE else w for w, r in zip(words, rare, strict=True)
+        ]
+        return " ".join(mixed).capitalize() + self.rng.choice(".....?!")
 
     def _paragraph(self) -> str:
         if self.rng.random() < 0.2:

@@ -246,3 +246,16 @@ def test_the_search_migration_indexes_the_notes_already_there(app, user, api_cli
         upgrade()
         assert db.session.execute(text("SELECT count(*) FROM notes")).scalar() == 1
     assert len(found(api_client, "aardvark")) == 1
+
+
+def test_a_list_cursor_is_no_search_cursor_and_back(api_client, browser_client, make_notes):
+    make_notes(5)
+    list_cursor = api_client.get("/api/notes?limit=2").json["next_cursor"]
+    refused = api_client.get("/api/notes", query_string={"q": "note", "cursor": list_cursor})
+    assert refused.status_code == 422
+    assert refused.json["errors"][0]["field"] == "cursor"
+    search_cursor = api_client.get("/api/notes?q=note&limit=2").json["next_cursor"]
+    assert api_client.get("/api/notes", query_string={"cursor": search_cursor}).status_code == 422
+    page = browser_client.get(f"/notes/?q=note&cursor={list_cursor}")
+    assert page.url == "/notes/?q=note"
+    assert "no longer valid" in page.flash_messages()[0]

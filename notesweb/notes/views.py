@@ -59,6 +59,13 @@ def listing_args() -> dict:
     }
 
 
+def list_cursor(listing: dict, token: str):
+    """The cursor of a page of this list (CursorError if it is not one)."""
+    if listing["q"]:
+        return search.decode_cursor(token)
+    return orders.decode_cursor(token, listing["sort"] or orders.DEFAULT_SORT)
+
+
 def list_page(listing: dict, cursor):
     if listing["q"]:
         return search.search_notes(
@@ -74,10 +81,7 @@ def index():
     cursor, message, problem, status = None, None, None, 200
     if token := request.args.get("cursor"):
         try:
-            if listing["q"]:
-                cursor = search.decode_cursor(token)
-            else:
-                cursor = orders.decode_cursor(token, listing["sort"] or orders.DEFAULT_SORT)
+            cursor = list_cursor(listing, token)
         except CursorError:
             message = "That page link is no longer valid; here is the first page."
             if not wants_fragment():

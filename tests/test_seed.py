@@ -95,7 +95,10 @@ def test_the_planner_knows_the_seeded_notes(app, runner, user):
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             analysed = db.session.execute(
-                text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'notes'")
+                text(
+                    "SELECT last_analyze FROM pg_stat_user_tables "
+                    "WHERE relname = 'notes' AND schemaname = current_schema()"
+                )
             ).scalar()
             assert analysed is not None
         else:

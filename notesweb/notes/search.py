@@ -78,7 +78,7 @@ def search_notes(
     total = db.session.scalar(hits.with_only_columns(func.count()))
     order = Keyset("notes:search", (engine.score, engine.id), attributes=("score", "id"))
     if offset is not None:
-        page = offset_page(hits, order, offset, limit, total)
+        page = offset_page(hits, order, offset, limit, total, keys_first=False)
     else:
         page = keyset_page(hits, order, cursor, limit, total, link_previous=link_previous)
     ids = [hit.id for hit in page.items]

@@ -49,6 +49,10 @@ HIDDEN_LT = "\x01"
 SUBSTRING_MIN = 3
 SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
+# Up to this many matches, SQLite's search checks each against its note's owner
+# rather than asking its index (see _Sqlite).
+FEW_MATCHES = 20_000
+
 # Decodes the cursors of every search: the columns' types are all a cursor needs.
 SEARCH_CURSORS = Keyset("notes:search", (literal_column("score", Float), Note.id))
 
@@ -74,8 +78,8 @@ def search_notes(
     The page is found in the index alone, as ids and scores ordered by the keyset
     (score, id); only the page's notes are then read."""
     engine = _engine(owner, text, tag)
-    hits = engine.hits()
-    total = db.session.scalar(hits.with_only_columns(func.count()))
+    total = db.session.scalar(engine.hits().with_only_columns(func.count()))
+    hits = engine.hits(total)
     order = Keyset("notes:search", (engine.score, engine.id), attributes=("score", "id"))
     if offset is not None:
         page = offset_page(hits, order, offset, limit, total, keys_first=False)
@@ -126,7 +130,12 @@ def _fts_phrase(term: Term) -> str:
 
 class _Sqlite:
     """FTS5: the owner's notes are those whose `owner_id` column holds their id, so
-    that matching, ranking and paging all happen in the index."""
+    that matching, counting, ranking and paging all happen in the index.
+
+    But bm25 first counts the rows of every phrase asked for, the owner's id among
+    them: with a million notes that costs 35 ms. Where the matches are few, each is
+    checked against its note instead (about 2 µs each): 1,744 matches of a million
+    notes ranked in 10 ms instead of 43."""
 
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
@@ -138,14 +147,16 @@ class _Sqlite:
         else:  # tags alone: the tagged notes, newest first
             self.id, self.score = Note.id, literal(0.0, Float)
 
-    def _matching(self, terms, excluded=()):
-        """Notes of the owner's whose title or body match all `terms`, none of `excluded`."""
+    def _matching(self, terms, excluded=(), *, owned: bool = True):
+        """Notes (of the owner's) whose title or body match all `terms`, none of `excluded`."""
         text = " AND ".join(map(_fts_phrase, terms))
         for term in excluded:
             text = f"({text}) NOT {_fts_phrase(term)}"
-        return self.row.op("MATCH")(f'owner_id : "{self.owner.id}" AND {{title body}} : ({text})')
+        text = f"{{title body}} : ({text})"
+        return self.row.op("MATCH")(f'owner_id : "{self.owner.id}" AND {text}' if owned else text)
 
-    def hits(self):
+    def hits(self, total: int | None = None):
+        """The matches as (id, score); `total`, if known, is how many there are."""
         tagged = [self.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)]
         if not self.query.terms:
             stmt = notes_query(self.owner).with_only_columns(
@@ -155,8 +166,12 @@ class _Sqlite:
                 matching = self._matching([term])
                 stmt = stmt.where(Note.id.not_in(select(self.fts.c.rowid).where(matching)))
             return stmt.where(*tagged)
-        matching = self._matching(self.query.terms, self.query.excluded)
         columns = (self.id.label("id"), self.score.label("score"))
+        if total is not None and total <= FEW_MATCHES:
+            mine = notes_query(self.owner).with_only_columns(Note.id).where(Note.id == self.id)
+            matching = self._matching(self.query.terms, self.query.excluded, owned=False)
+            return select(*columns).select_from(self.fts).where(matching, mine.exists(), *tagged)
+        matching = self._matching(self.query.terms, self.query.excluded)
         return select(*columns).select_from(self.fts).where(matching, *tagged)
 
     def notes(self, ids: list[int]):
@@ -204,7 +219,7 @@ class _Postgres:
         inside = "%" + _like_escaped(term.text) + "%"
         return or_(found, self.text.ilike(func.notes_unaccent(inside)))
 
-    def hits(self):
+    def hits(self, total: int | None = None):
         stmt = notes_query(self.owner).with_only_columns(
             self.id.label("id"), self.score.label("score")
         )

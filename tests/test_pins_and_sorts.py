@@ -244,6 +244,18 @@ def test_the_pin_button_returns_only_to_a_notes_page(browser_client, make_notes,
     assert response.headers["Location"] == f"/notes/{note_id}"
 
 
+def test_the_pin_button_returns_without_a_line_break_it_was_given(browser_client, make_notes):
+    (note_id,) = make_notes(1)
+    token = csrf_token(browser_client.get(f"/notes/{note_id}"))
+    response = browser_client.client.post(
+        f"/notes/{note_id}/pin",
+        data={"csrf_token": token, "pinned": "yes", "next": "/notes/\r\nX-Injected: 1"},
+    )
+    assert response.status_code == 303
+    assert "X-Injected" not in response.headers
+    assert response.headers["Location"].startswith("/notes/")
+
+
 def test_pinning_a_note_that_is_gone_is_a_404(browser_client, api_client, make_notes):
     (note_id,) = make_notes(1)
     page = browser_client.get(f"/notes/{note_id}")

@@ -162,6 +162,9 @@ def test_search_pages_by_cursor_and_offset_alike(api_client, make_notes, ranked_
         "%_\\",
         "a" * 500,
         "x " * 250,
+        "basil " + "-x " * 150,  # each exclusion nested would overflow FTS5's parser
+        "a％b＿c ＼",  # unaccent makes these LIKE's wildcards
+        "100%",
     ],
 )
 def test_hostile_queries_get_results_never_an_error(api_client, notes, q):
@@ -174,6 +177,29 @@ def test_a_query_of_operators_is_read_as_words(api_client, notes):
     assert set(found(api_client, "NEAR(basil pesto)")) == set()  # "near" is a word here
     assert set(found(api_client, "basil*")) == keys(notes, "garden", "basil")
     assert set(found(api_client, "-")) == set(notes.values())  # nothing asked: every note
+
+
+def test_a_query_of_wildcards_finds_only_them(api_client, notes):
+    api_client.post("/api/notes", json={"title": "Rates", "body": "up 100% on a_b"})
+    assert len(found(api_client, "100%")) == 1
+    assert found(api_client, "％％％") == found(api_client, "")  # no word: every note
+    assert len(found(api_client, "a_b")) == 1
+
+
+@pytest.mark.parametrize("q", ["abc\x00", "a\x07b", "\x7f"])
+def test_control_characters_in_a_query_are_a_clear_422(api_client, client, q):
+    response = api_client.get("/api/notes", query_string={"q": q})
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == "q"
+    assert client.get("/notes/", query_string={"q": q}).status_code == 422
+
+
+def test_a_blank_query_takes_a_cursor_of_the_list_not_of_a_search(api_client, make_notes):
+    make_notes(5)
+    cursor = api_client.get("/api/notes?q=note&limit=2").json["next_cursor"]
+    response = api_client.get("/api/notes", query_string={"q": " ", "cursor": cursor})
+    assert response.status_code == 422  # a search's cursor, for the whole list
+    assert response.json["errors"][0]["field"] == "cursor"
 
 
 def test_a_query_too_long_is_a_clear_422(api_client, client):

@@ -76,7 +76,7 @@ class NotesCursor(fields.String):
         token = super()._deserialize(value, attr, data, **kwargs)
         sort = data.get("sort", DEFAULT_SORT)
         try:
-            if data.get("q"):
+            if (data.get("q") or "").strip():  # a blank one asks for no search
                 return search.decode_cursor(token)
             # An unknown order is a problem of its own, reported with this one.
             return decode_cursor(token, sort if sort in SORTS else DEFAULT_SORT)
@@ -180,6 +180,7 @@ class NoteListQuery(StrictSchema):
             "best first (a match in the title counts more), newest first among equals, "
             "each with its `snippet`; `sort` does not apply.",
             "maxLength": query.SEARCH_MAX,
+            "pattern": BODY_PATTERN,  # no control characters but tabs and line breaks
         },
     )
     sort = fields.String(

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..exceptions import FieldError, ValidationError
+from ..limits import CONTROL_CHARACTERS
 
 # Also what bounds the number of terms, and so the work of one search.
 SEARCH_MAX = 500
@@ -44,6 +45,8 @@ def parse(text: str) -> SearchQuery:
     one longer than SEARCH_MAX is refused (ValidationError)."""
     if len(text) > SEARCH_MAX:
         raise problem(f"Search for at most {SEARCH_MAX} characters (this is {len(text):,}).")
+    if CONTROL_CHARACTERS.search(text):
+        raise problem("Search for text without control characters.")
     terms, excluded, tags = [], [], []
     for minus, quoted, bare in _TOKEN.findall(text):
         if bare and not minus and bare.lower().startswith("tag:"):

@@ -150,8 +150,8 @@ class _Sqlite:
     def _matching(self, terms, excluded=(), *, owned: bool = True):
         """Notes (of the owner's) whose title or body match all `terms`, none of `excluded`."""
         text = " AND ".join(map(_fts_phrase, terms))
-        for term in excluded:
-            text = f"({text}) NOT {_fts_phrase(term)}"
+        if excluded:  # flat: each exclusion nested would overflow FTS5's parser
+            text = f"({text}) NOT ({' OR '.join(map(_fts_phrase, excluded))})"
         text = f"{{title body}} : ({text})"
         return self.row.op("MATCH")(f'owner_id : "{self.owner.id}" AND {text}' if owned else text)
 
@@ -216,8 +216,9 @@ class _Postgres:
         spaceless = SPACELESS.search(term.text)
         if not spaceless and (term.quoted or len(term.text) < SUBSTRING_MIN):
             return found
-        inside = "%" + _like_escaped(term.text) + "%"
-        return or_(found, self.text.ilike(func.notes_unaccent(inside)))
+        # Escaped once unaccented: unaccent turns "％" into "%".
+        inside = _like_escaped(func.notes_unaccent(term.text))
+        return or_(found, self.text.ilike(literal("%") + inside + literal("%")))
 
     def hits(self, total: int | None = None):
         stmt = notes_query(self.owner).with_only_columns(
@@ -250,5 +251,8 @@ def _tsquery_text(term: Term) -> str:
     return f"({' <-> '.join(words)})"
 
 
-def _like_escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def _like_escaped(text):
+    """`text` (an SQL expression) with LIKE's wildcards and escape character escaped."""
+    for special in ("\\", "%", "_"):
+        text = func.replace(text, special, "\\" + special)
+    return text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -224,11 +224,10 @@ def listed_total() -> tuple[int, str | None]:
 def back_to_list_or(fallback: str) -> str:
     """Where a button on a list returns to: the list it was pressed on (a path of this
     app's notes pages, sent by the form), else `fallback`."""
-    url = request.form.get("next", "")
-    parts = urlsplit(url)
+    parts = urlsplit(request.form.get("next", ""))
     if parts.scheme or parts.netloc or not parts.path.startswith(url_for("notes.index")):
         return fallback
-    return url
+    return urlunsplit(parts)  # as parsed: without the line breaks urlsplit drops
 
 
 @bp.post("/<int:note_id>/pin")

@@ -26,12 +26,12 @@ NOTES = {
 }
 
 
-@pytest.fixture(params=["few", "many"])
-def ranked_either_way(request, monkeypatch):
-    """SQLite ranks few matches checking each note's owner, many in its index alone:
-    both ways must find and order alike."""
-    if request.param == "many":
-        monkeypatch.setattr(search, "FEW_MATCHES", 0)
+@pytest.fixture(params=["in the index", "note by note"])
+def owner_either_way(request, monkeypatch):
+    """SQLite walks a small account's matches asking its index for the owner's, a large
+    one's checking each match's note: both ways must find and order alike."""
+    if request.param == "note by note":
+        monkeypatch.setattr(search, "OWNER_IN_INDEX_MAX", -1)
     return request.param
 
 
@@ -80,7 +80,7 @@ def keys(ids: dict[str, int], *names: str) -> set[int]:
         ("東京", {"tokyo"}),
     ],
 )
-def test_what_a_search_finds(app, api_client, notes, q, expected, ranked_either_way):
+def test_what_a_search_finds(app, api_client, notes, q, expected, owner_either_way):
     if isinstance(expected, tuple):  # (on SQLite, on PostgreSQL)
         expected = expected[on_postgres(app)]
     assert set(found(api_client, q)) == keys(notes, *expected)
@@ -99,15 +99,106 @@ def test_postgresql_finds_parts_of_words_and_of_spaceless_text(app, api_client, 
     assert set(found(api_client, '"eteria"')) == set()  # quoted: a whole word
 
 
-def test_a_match_in_the_title_ranks_first_then_the_newest(api_client, notes, ranked_either_way):
+def test_a_match_in_the_title_ranks_first_then_the_newest(api_client, notes):
     in_body = api_client.post("/api/notes", json={"title": "Later", "body": "a budget line"})
     ranked = found(api_client, '"budget"')
-    assert ranked[0] == notes["budget"]  # in its title, and its body
-    assert set(ranked[1:]) == {notes["meeting"], in_body.json["id"]}
+    assert ranked == [notes["budget"], in_body.json["id"], notes["meeting"]]
     # Two notes alike but for their age: the newer first.
     first = api_client.post("/api/notes", json={"title": "Twin", "body": "zyzzyva"}).json["id"]
     second = api_client.post("/api/notes", json={"title": "Twin", "body": "zyzzyva"}).json["id"]
     assert found(api_client, "zyzzyva") == [second, first]
+
+
+# Each (title, body) matches "otter rapids": with every word in the title, or not.
+TIERED = [
+    ("Otter rapids", "a trip"),
+    ("Rapids", "an otter swam"),
+    ("River", "otter at the rapids"),
+    ("Otter", "rapids ahead"),
+    ("Rapids and an otter", "notes"),
+    ("Kayak", "rapids, then an otter"),
+]
+
+
+def test_title_matches_come_first_newest_first_in_each_tier(api_client, owner_either_way):
+    ids = [
+        api_client.post("/api/notes", json={"title": t, "body": b}).json["id"] for t, b in TIERED
+    ]
+    api_client.post("/api/notes", json={"title": "Otter", "body": "no white water"})
+    in_title, elsewhere = [ids[4], ids[0]], [ids[5], ids[3], ids[2], ids[1]]
+    assert found(api_client, "otter rapids") == in_title + elsewhere
+    # Excluded words leave every tier.
+    assert found(api_client, "otter rapids -trip") == [ids[4], *elsewhere]
+    # Pages walk from tier to tier by cursor and by offset alike.
+    assert walked(api_client, "otter rapids", 1) == in_title + elsewhere
+    assert walked(api_client, "otter rapids", 4) == in_title + elsewhere
+    for offset in range(7):
+        page = api_client.get(
+            "/api/notes", query_string={"q": "otter rapids", "offset": offset, "limit": 2}
+        ).json
+        assert [n["id"] for n in page["items"]] == (in_title + elsewhere)[offset : offset + 2]
+        assert (page["next_cursor"] is not None) == (offset + 2 < 6)
+
+
+def walked(api_client, q: str, limit: int) -> list[int]:
+    """Every result of `q`, page after page by cursor."""
+    ids, cursor = [], None
+    while True:
+        params = {"q": q, "limit": limit} | ({"cursor": cursor} if cursor else {})
+        page = api_client.get("/api/notes", query_string=params).json
+        ids += [n["id"] for n in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            return ids
+
+
+def test_the_list_page_walks_back_through_the_tiers(client, api_client):
+    for title, body in TIERED * 5:
+        api_client.post("/api/notes", json={"title": title, "body": body})
+    expected = found(api_client, "otter rapids")
+    seen, url = [], "/notes/?q=otter+rapids"
+    while url:
+        page = soup(client.get(url))
+        seen.append([int(a["data-note-id"]) for a in page.select("#note-list article")])
+        link = page.select_one("#next-link")
+        url = link["href"] if link else None
+    assert sum(seen, []) == expected
+    back = soup(client.get(url or page.select_one("#previous-link")["href"]))
+    assert [int(a["data-note-id"]) for a in back.select("#note-list article")] == seen[-2]
+
+
+def test_a_search_counts_up_to_its_cap_and_still_pages_to_the_end(
+    api_client, client, make_notes, monkeypatch
+):
+    ids = make_notes(7, prefix="Walrus")
+    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    page = api_client.get("/api/notes", query_string={"q": "walrus", "limit": 3}).json
+    assert (page["total"], page["total_exact"]) == (5, False)
+    assert sorted(walked(api_client, "walrus", 3)) == sorted(ids)
+    last = api_client.get("/api/notes", query_string={"q": "walrus", "limit": 3, "offset": 6})
+    assert len(last.json["items"]) == 1 and last.json["next_cursor"] is None
+    html = soup(client.get("/notes/?q=walrus"))
+    assert html.select_one("#notes-total").get_text() == "5+ notes match “walrus”"
+    exact = api_client.get("/api/notes", query_string={"q": "walrus -note1"}).json
+    assert exact["total_exact"] is True or exact["total"] == 5
+    listed = api_client.get("/api/notes").json
+    assert (listed["total"], listed["total_exact"]) == (7, True)
+
+
+def test_other_accounts_notes_weigh_nothing_on_a_search(app, api_client, notes):
+    """Neither the order nor the cursors of a search tell anything of other accounts'
+    notes: they are the same whatever those hold."""
+    from notesweb.auth import service as auth_service
+
+    def pages():
+        first = api_client.get("/api/notes", query_string={"q": "planning", "limit": 1}).json
+        return found(api_client, "budget planning"), first["next_cursor"]
+
+    before = pages()
+    with app.app_context():
+        bob = auth_service.create_user("bob", PASSWORD)
+        for n in range(30):
+            service.create_note(bob, f"Budget {n}", "budget budget budget planning")
+    assert pages() == before
 
 
 def test_results_carry_a_marked_and_escaped_snippet(api_client):
@@ -122,7 +213,17 @@ def test_results_carry_a_marked_and_escaped_snippet(api_client):
     assert "snippet" not in api_client.get(f"/api/notes/{listed['id']}").json
 
 
-def test_search_pages_by_cursor_and_offset_alike(api_client, make_notes, ranked_either_way):
+def test_a_snippet_is_the_passage_where_the_query_is(api_client):
+    body = " ".join(["filler"] * 60) + " the Café budget plan, approved. " + "tail " * 60
+    api_client.post("/api/notes", json={"title": "Long", "body": body})
+    item = api_client.get("/api/notes", query_string={"q": '"cafe budget" appro'}).json
+    snippet = item["items"][0]["snippet"]
+    assert snippet.startswith("…filler") and snippet.endswith("…")
+    assert "<mark>Café</mark> <mark>budget</mark> plan, <mark>approved</mark>." in snippet
+    assert len(snippet) < 250
+
+
+def test_search_pages_by_cursor_and_offset_alike(api_client, make_notes):
     ids = make_notes(7, prefix="Walrus")
     everything = found(api_client, "walrus")
     assert sorted(everything) == sorted(ids)
@@ -215,7 +316,7 @@ def test_a_query_too_long_is_a_clear_422(api_client, client):
     assert html.select_one("#q")["aria-invalid"] == "true"
 
 
-def test_other_peoples_notes_are_never_found(app, api_client, notes, ranked_either_way):
+def test_other_peoples_notes_are_never_found(app, api_client, notes, owner_either_way):
     from notesweb.auth import service as auth_service
 
     with app.app_context():

@@ -61,6 +61,7 @@ class Notes(MethodView):
         return {
             "items": page.items,
             "total": page.total,
+            "total_exact": page.total_exact,
             "limit": limit,
             "offset": offset,
             "next_cursor": page.next,

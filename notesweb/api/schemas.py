@@ -177,8 +177,9 @@ class NoteListQuery(StrictSchema):
         metadata={
             "description": "Search: words (all must match; the last also as the start of "
             'a word), "exact phrases", -excluded words or phrases, tag:NAME. Results come '
-            "best first (a match in the title counts more), newest first among equals, "
-            "each with its `snippet`; `sort` does not apply.",
+            "the notes with every term in the title first, then those with some of them "
+            "in the title, then the rest, newest created first in each; each with its "
+            "`snippet`. `sort` does not apply.",
             "maxLength": query.SEARCH_MAX,
             "pattern": BODY_PATTERN,  # no control characters but tabs and line breaks
         },
@@ -219,7 +220,17 @@ class TagList(ma.Schema):
 
 class NotePage(ma.Schema):
     items = fields.List(fields.Nested(Note), required=True)
-    total = fields.Integer(required=True, metadata={"description": "All notes."})
+    total = fields.Integer(
+        required=True,
+        metadata={
+            "description": "All notes listed; a search counts its matches up to "
+            f"{search.COUNT_CAP:,} (see `total_exact`)."
+        },
+    )
+    total_exact = fields.Boolean(
+        required=True,
+        metadata={"description": "False when a search matched more notes than `total` says."},
+    )
     limit = fields.Integer(required=True)
     offset = fields.Integer(
         required=True, allow_none=True, metadata={"description": "Null when paging by cursor."}

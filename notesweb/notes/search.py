@@ -1,11 +1,18 @@
 """Search: one function behind /notes/?q= and GET /api/notes?q=, on each database's
-own full-text index (migration 0008), ranked by relevance, newest first among
-equals, and paged by the list's own cursors and offsets.
+own full-text index (migration 0008), and paged by the list's own cursors and offsets.
 
-SQLite: the FTS5 table `notes_fts`, ranked by bm25 with the title weighted above the
-body. PostgreSQL: the generated `search_vector` (title weight A, body B), ranked by
-ts_rank; a word of three letters or more is also found inside longer words and in
-scripts written without spaces, through the trigram index."""
+Relevance is read from each note alone: the notes with every term in the title
+first, then the rest; newest created first in each tier. So a page is walked
+straight from the index, newest first, and stops when it is full, however many notes
+match: no search ranks every match (SQLite's bm25
+took 770 ms for a word in half of a million notes), and no account's notes weigh on
+the order of another's (bm25 counts words across all accounts, and a cursor would
+have shown the score). The total is counted up to COUNT_CAP.
+
+SQLite: the FTS5 table `notes_fts`, each tier its own MATCH. PostgreSQL: the
+generated `search_vector` (title weight A, body B); a word of three letters or more
+is also found inside longer words and in scripts written without spaces, through the
+trigram index."""
 
 from __future__ import annotations
 
@@ -13,11 +20,8 @@ import re
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
-    Double,
-    Float,
     Integer,
-    Text,
-    cast,
+    and_,
     column,
     func,
     literal,
@@ -25,9 +29,10 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    true,
 )
 from sqlalchemy import table as sql_table
-from sqlalchemy.orm import with_expression
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Note, NoteTag, User
@@ -35,26 +40,26 @@ from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
 from . import tags
 from .query import SearchQuery, Term, parse
 from .service import notes_query
+from .snippets import END_MARK, MARK, snippet
 
-# bm25's weight of a match in the title against one in the body.
-TITLE_WEIGHT = 5.0
-# Where the databases mark a match in a snippet: control characters, which no note
-# holds (the service refuses them), so that the text between can be escaped safely.
-# (PostgreSQL's snippets also hide "<" as one, and marked() restores it.)
-MARK, END_MARK = "\x02", "\x03"
-HIDDEN_LT = "\x01"
 # A word this short is looked for as a word or a word's start only: inside longer
 # words it would match nearly everything (and the trigram index needs three), unless
 # it is in a script written without spaces, where words are found only inside others.
 SUBSTRING_MIN = 3
 SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
-# Up to this many matches, SQLite's search checks each against its note's owner
-# rather than asking its index (see _Sqlite).
-FEW_MATCHES = 20_000
+# Matches are counted up to this many; past it a search says "1,000+".
+COUNT_CAP = 1_000
+# An account with more notes than this has its search's pages walked checking each
+# match's owner: through the index, its id would be read all along a sparse tier
+# (26 ms for a title match among a million notes, against 1 ms).
+OWNER_IN_INDEX_MAX = 50_000
 
-# Decodes the cursors of every search: the columns' types are all a cursor needs.
-SEARCH_CURSORS = Keyset("notes:search", (literal_column("score", Float), Note.id))
+# A match's tier of relevance: every term in the title, or not.
+IN_TITLE, ELSEWHERE = 2, 1
+TIER = literal_column("tier", Integer)
+# Decodes the cursors of every search: the key's types are all a cursor needs.
+SEARCH_CURSORS = Keyset("notes:found", (Note.id,), first=TIER)
 
 
 def decode_cursor(token: str) -> Cursor:
@@ -72,26 +77,32 @@ def search_notes(
     link_previous: bool = True,
 ) -> Page[Note]:
     """The owner's notes that match `text` (in the language of notes.query) and carry
-    `tag`, if given: the best first, the newest first among equals. Each has its
-    `search_snippet` (see `marked`).
+    `tag`, if given: the most relevant first, the newest first among equals. Each has
+    its `search_snippet` (see `marked`).
 
-    The page is found in the index alone, as ids and scores ordered by the keyset
-    (score, id); only the page's notes are then read."""
+    The page is found in the index alone, as ids walked tier after tier; only the
+    page's notes are then read."""
     engine = _engine(owner, text, tag)
-    total = db.session.scalar(engine.hits().with_only_columns(func.count()))
-    hits = engine.hits(total)
-    order = Keyset("notes:search", (engine.score, engine.id), attributes=("score", "id"))
+    total, exact = engine.count()
+    order = Keyset(
+        "notes:found", (engine.id,), first=TIER, attributes=("tier", "id"), levels=engine.tiers()
+    )
     if offset is not None:
-        page = offset_page(hits, order, offset, limit, total, keys_first=False)
+        page = offset_page(engine.hits(), order, offset, limit, total, keys_first=False)
     else:
-        page = keyset_page(hits, order, cursor, limit, total, link_previous=link_previous)
+        page = keyset_page(engine.hits(), order, cursor, limit, total, link_previous=link_previous)
     ids = [hit.id for hit in page.items]
-    found = {note.id: note for note in db.session.scalars(engine.notes(ids))}
-    return Page([found[i] for i in ids if i in found], page.total, page.next, page.previous)
+    found = {n.id: n for n in db.session.scalars(notes_query(owner).where(Note.id.in_(ids)))}
+    items = [found[i] for i in ids if i in found]
+    for note in items:
+        passage = snippet(note.body, engine.query, inside_words=engine.inside_words)
+        set_committed_value(note, "search_snippet", passage)
+    return Page(items, page.total, page.next, page.previous, total_exact=exact)
 
 
-def count_matches(owner: User, text: str, tag: str | None = None) -> int:
-    return db.session.scalar(_engine(owner, text, tag).hits().with_only_columns(func.count()))
+def count_matches(owner: User, text: str, tag: str | None = None) -> tuple[int, bool]:
+    """How many of the owner's notes match, up to COUNT_CAP; and whether that is all."""
+    return _engine(owner, text, tag).count()
 
 
 def _engine(owner: User, text: str, tag: str | None):
@@ -102,9 +113,16 @@ def _engine(owner: User, text: str, tag: str | None):
     return kind(owner, query)
 
 
-def marked(snippet: str | None) -> Markup:
-    """A snippet as the database marked it: escaped, its matches in <mark>."""
-    first, *rest = (snippet or "").replace(HIDDEN_LT, "<").split(MARK)
+def _counted(hits) -> tuple[int, bool]:
+    """How many rows `hits` has, counted up to COUNT_CAP; and whether that is all."""
+    capped = hits.limit(COUNT_CAP + 1).subquery()
+    count = db.session.scalar(select(func.count()).select_from(capped))
+    return min(count, COUNT_CAP), count <= COUNT_CAP
+
+
+def marked(passage: str | None) -> Markup:
+    """A snippet (see notes.snippets): escaped, its matches in <mark>."""
+    first, *rest = (passage or "").split(MARK)
     html = [escape(first)]
     for part in rest:
         inside, _, after = part.partition(END_MARK)
@@ -129,125 +147,130 @@ def _fts_phrase(term: Term) -> str:
 
 
 class _Sqlite:
-    """FTS5: the owner's notes are those whose `owner_id` column holds their id, so
-    that matching, counting, ranking and paging all happen in the index.
+    """FTS5, each tier one MATCH, walked by rowid (the note's id). The index has the
+    owner's id as a column: counting asks it for the owner's notes, and so does
+    walking, but for a large account (OWNER_IN_INDEX_MAX)."""
 
-    But bm25 first counts the rows of every phrase asked for, the owner's id among
-    them: with a million notes that costs 35 ms. Where the matches are few, each is
-    checked against its note instead (about 2 µs each): 1,744 matches of a million
-    notes ranked in 10 ms instead of 43."""
+    inside_words = False  # FTS5 finds whole words and their starts
 
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
         self.fts = sql_table("notes_fts", column("rowid", Integer))
         self.row = literal_column("notes_fts")  # FTS5's name for the whole row
-        if query.terms:
-            self.id = self.fts.c.rowid
-            self.score = -func.bm25(self.row, 0.0, TITLE_WEIGHT, 1.0, type_=Float)
-        else:  # tags alone: the tagged notes, newest first
-            self.id, self.score = Note.id, literal(0.0, Float)
+        self.id = self.fts.c.rowid if query.terms else Note.id
+        self.owner_in_index = owner.note_count <= OWNER_IN_INDEX_MAX
 
-    def _matching(self, terms, excluded=(), *, owned: bool = True):
-        """Notes (of the owner's) whose title or body match all `terms`, none of `excluded`."""
-        text = " AND ".join(map(_fts_phrase, terms))
-        if excluded:  # flat: each exclusion nested would overflow FTS5's parser
-            text = f"({text}) NOT ({' OR '.join(map(_fts_phrase, excluded))})"
-        text = f"{{title body}} : ({text})"
-        return self.row.op("MATCH")(f'owner_id : "{self.owner.id}" AND {text}' if owned else text)
+    def _match(self, text: str, *unless: str, owned: bool = True):
+        """The notes that match `text` (FTS5's syntax), none of `unless` nor of the
+        query's exclusions; the owner's, asked of the index if `owned`."""
+        unless += tuple(_in([term]) for term in self.query.excluded)
+        if owned:
+            text = f'owner_id : "{self.owner.id}" AND {text}'
+        if unless:  # flat: each exclusion nested would overflow FTS5's parser
+            text = f"({text}) NOT ({' OR '.join(unless)})"
+        return self.row.op("MATCH")(text)
 
-    def hits(self, total: int | None = None):
-        """The matches as (id, score); `total`, if known, is how many there are."""
-        tagged = [self.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)]
-        if not self.query.terms:
-            stmt = notes_query(self.owner).with_only_columns(
-                self.id.label("id"), self.score.label("score")
-            )
-            for term in self.query.excluded:
-                matching = self._matching([term])
-                stmt = stmt.where(Note.id.not_in(select(self.fts.c.rowid).where(matching)))
-            return stmt.where(*tagged)
-        columns = (self.id.label("id"), self.score.label("score"))
-        if total is not None and total <= FEW_MATCHES:
-            mine = notes_query(self.owner).with_only_columns(Note.id).where(Note.id == self.id)
-            matching = self._matching(self.query.terms, self.query.excluded, owned=False)
-            return select(*columns).select_from(self.fts).where(matching, mine.exists(), *tagged)
-        matching = self._matching(self.query.terms, self.query.excluded)
-        return select(*columns).select_from(self.fts).where(matching, *tagged)
-
-    def notes(self, ids: list[int]):
-        stmt = notes_query(self.owner).where(Note.id.in_(ids))
-        if not self.query.terms:
-            return stmt.options(with_expression(Note.search_snippet, Note.excerpt))
-        snippet = func.snippet(self.row, 2, MARK, END_MARK, "…", 24, type_=Text)
-        matching = self._matching(self.query.terms)
+    def tiers(self) -> tuple[tuple[int, object], ...]:
+        terms = self.query.terms
+        if not terms:
+            return ((ELSEWHERE, true()),)
+        in_title, owned = _in(terms, TITLE), self.owner_in_index
         return (
-            stmt.join(self.fts, self.fts.c.rowid == Note.id)
-            .where(matching)
-            .options(with_expression(Note.search_snippet, snippet))
+            (IN_TITLE, self._match(in_title, owned=owned)),
+            (ELSEWHERE, self._match(_in(terms), in_title, owned=owned)),
         )
+
+    def hits(self):
+        """The matches' ids, but for their tier's condition."""
+        tagged = self._tagged()
+        if not self.query.terms:
+            stmt = notes_query(self.owner).with_only_columns(self.id.label("id"))
+            for term in self.query.excluded:
+                excluded = select(self.fts.c.rowid).where(self.row.op("MATCH")(_in([term])))
+                stmt = stmt.where(Note.id.not_in(excluded))
+            return stmt.where(*tagged)
+        stmt = select(self.id.label("id")).select_from(self.fts).where(*tagged)
+        if not self.owner_in_index:
+            mine = notes_query(self.owner).with_only_columns(Note.id).where(Note.id == self.id)
+            stmt = stmt.where(mine.exists())
+        return stmt
+
+    def _tagged(self) -> list:
+        return [self.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)]
+
+    def count(self) -> tuple[int, bool]:
+        if not self.query.terms:
+            return _counted(self.hits())
+        matching = self._match(_in(self.query.terms))
+        return _counted(select(self.fts.c.rowid).where(matching, *self._tagged()))
+
+
+TITLE, BOTH = "{title}", "{title body}"
+
+
+def _in(terms, columns: str = BOTH) -> str:
+    """FTS5's syntax for all of `terms` found in `columns`."""
+    return f"{columns} : ({' AND '.join(map(_fts_phrase, terms))})"
 
 
 class _Postgres:
     """The generated `search_vector` with its GIN index, and the trigram index for
     parts of words."""
 
+    inside_words = True
+
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
         self.vector = literal_column("notes.search_vector")
-        self.text = func.notes_unaccent(Note.title.concat(literal_column("' '")).concat(Note.body))
         self.id = Note.id
-        if query.terms:
-            # As double precision: a cursor must hold the very value compared.
-            self.score = cast(func.ts_rank(self.vector, self._any_term()), Double)
-        else:
-            self.score = literal(0.0, Float)
 
     @staticmethod
-    def _tsquery(*terms: Term):
-        """The terms as one tsquery, any of them (its words quoted: they hold letters
-        and digits only)."""
-        return func.to_tsquery(_CONFIGURATION, " | ".join(map(_tsquery_text, terms)))
+    def _tsquery(term: Term, weights: str = ""):
+        """A term as a tsquery (its words quoted: they hold letters and digits only),
+        found with one of the `weights` (A: the title), or any."""
+        return func.to_tsquery(_CONFIGURATION, _tsquery_text(term, weights))
 
-    def _any_term(self):
-        return self._tsquery(*self.query.terms)
-
-    def _found(self, term: Term):
-        found = self.vector.op("@@")(self._tsquery(term))
+    def _found(self, term: Term, *, title_only: bool = False):
+        found = self.vector.op("@@")(self._tsquery(term, "A" if title_only else ""))
         spaceless = SPACELESS.search(term.text)
         if not spaceless and (term.quoted or len(term.text) < SUBSTRING_MIN):
             return found
+        text = Note.title
+        if not title_only:
+            text = text.concat(literal_column("' '")).concat(Note.body)
         # Escaped once unaccented: unaccent turns "％" into "%".
         inside = _like_escaped(func.notes_unaccent(term.text))
-        return or_(found, self.text.ilike(literal("%") + inside + literal("%")))
+        return or_(found, func.notes_unaccent(text).ilike(literal("%") + inside + literal("%")))
 
-    def hits(self, total: int | None = None):
-        stmt = notes_query(self.owner).with_only_columns(
-            self.id.label("id"), self.score.label("score")
-        )
+    def tiers(self) -> tuple[tuple[int, object], ...]:
+        if not self.query.terms:
+            return ((ELSEWHERE, true()),)
+        in_title = and_(*(self._found(term, title_only=True) for term in self.query.terms))
+        return ((IN_TITLE, in_title), (ELSEWHERE, not_(in_title)))
+
+    def hits(self):
+        stmt = notes_query(self.owner).with_only_columns(self.id.label("id"))
         stmt = stmt.where(*(self._found(term) for term in self.query.terms))
         for term in self.query.excluded:
             stmt = stmt.where(not_(self.vector.op("@@")(self._tsquery(term))))
         return stmt.where(*(Note.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)))
 
-    def notes(self, ids: list[int]):
-        stmt = notes_query(self.owner).where(Note.id.in_(ids))
-        if not self.query.terms:
-            return stmt.options(with_expression(Note.search_snippet, Note.excerpt))
-        options = f"StartSel={MARK}, StopSel={END_MARK}, MaxWords=30, MinWords=12"
-        # ts_headline drops what looks like an HTML tag: the text is shown as written.
-        body = func.replace(Note.body, "<", HIDDEN_LT)
-        snippet = func.ts_headline(_CONFIGURATION, body, self._any_term(), options, type_=Text)
-        return stmt.options(with_expression(Note.search_snippet, snippet))
+    def count(self) -> tuple[int, bool]:
+        return _counted(self.hits())
 
 
 # Migration 0008's text search configuration: `simple`'s words, without accents.
 _CONFIGURATION = literal_column("'notes_search'")
 
 
-def _tsquery_text(term: Term) -> str:
-    words = [f"'{word}'" for word in term.words]
+def _tsquery_text(term: Term, weights: str = "") -> str:
+    """A term as tsquery text: its words one after another, the last one also as a
+    word's start if it may be, each found with one of `weights` (or any)."""
+    marks = [weights] * len(term.words)
     if term.prefix:
-        words[-1] += ":*"
+        marks[-1] = "*" + weights
+    pairs = zip(term.words, marks, strict=True)
+    words = [f"'{word}':{mark}" if mark else f"'{word}'" for word, mark in pairs]
     return f"({' <-> '.join(words)})"
 
 

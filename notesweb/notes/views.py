@@ -208,17 +208,18 @@ def update(note_id: int):
     return see_other(url_for("notes.show", note_id=note.id))
 
 
-def listed_total() -> tuple[int, str | None]:
+def listed_total() -> tuple[int, bool, str | None]:
     """How many notes the list an in-place delete was made from now holds (htmx sends
-    the page's URL): all, a tag's, or a search's; and that search."""
+    the page's URL): all, a tag's, or a search's (counted up to its cap); whether that
+    is all of them; and the search."""
     query = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
     tag, q = query.get("tag", [None])[0], query.get("q", [""])[0].strip()
     if q:
         try:
-            return search.count_matches(current_user, q, tag), q
+            return *search.count_matches(current_user, q, tag), q
         except ValidationError:
-            return 0, q
-    return service.count_notes(current_user, tag=tag), None
+            return 0, True, q
+    return service.count_notes(current_user, tag=tag), True, None
 
 
 def back_to_list_or(fallback: str) -> str:
@@ -255,7 +256,9 @@ def delete(note_id: int):
     message = f"Deleted “{title}”."
     if wants_fragment():
         # The row is removed in place; the total and the status line are updated.
-        total, q = listed_total()
-        return render_template("notes/_deleted.html", message=message, total=total, q=q)
+        total, exact, q = listed_total()
+        return render_template(
+            "notes/_deleted.html", message=message, total=total, exact=exact, q=q
+        )
     flash(message, "success")
     return redirect(url_for("notes.index"), 303)

@@ -21,9 +21,9 @@ config.set_main_option(
 )
 
 
-# Search's own structures, made by migration 0008 in each database's way, which the
-# models do not describe: SQLite's FTS5 table (and the tables it keeps), PostgreSQL's
-# generated tsvector column and its indexes.
+# Search's own structures, made by migrations 0008 and 0009 in each database's way,
+# which the models do not describe: SQLite's FTS5 tables (and the tables they keep),
+# its table of words, PostgreSQL's generated tsvector column and its indexes.
 NOT_MODELLED = {"table": "notes_fts", "column": "search_vector", "index": "ix_notes_search_"}
 
 

@@ -23,6 +23,7 @@ NOTES = {
     "meeting": ("Meeting notes", "Quarterly planning: the budget and the roadmap. #work"),
     "budget": ("Budget", "Household budget for the year, planning ahead."),
     "tokyo": ("旅行", "東京タワーに行きました"),
+    "kitchen": ("Кухня", "Новая мойка на кухне"),
 }
 
 
@@ -84,6 +85,48 @@ def test_what_a_search_finds(app, api_client, notes, q, expected, owner_either_w
     if isinstance(expected, tuple):  # (on SQLite, on PostgreSQL)
         expected = expected[on_postgres(app)]
     assert set(found(api_client, q)) == keys(notes, *expected)
+
+
+@pytest.fixture(params=["its words", "its prefix"])
+def completed_either_way(request, monkeypatch):
+    """SQLite finds what a word being typed may become among the index's words, or,
+    where it may become too many, by FTS5's prefix: both ways must find alike."""
+    if request.param == "its prefix":
+        monkeypatch.setattr(search, "COMPLETIONS_MAX", 0)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("planni", {"meeting", "budget"}),
+        ("PLANNING", {"meeting", "budget"}),
+        ("cafet", {"cafeteria"}),
+        ("café", {"cafe", "cafeteria"}),
+        ("мойк", {"kitchen"}),
+        ("МОЙКА", {"kitchen"}),
+        ("basil garde", {"garden"}),
+        ("budget roadm", {"meeting"}),
+        ("gardens", set()),
+        ("plannix", set()),
+        ("tomatoes -gard", {"garden"}),  # only the last word searched for is a start
+    ],
+)
+def test_a_word_being_typed_finds_what_it_may_become(
+    api_client, notes, q, expected, completed_either_way
+):
+    assert set(found(api_client, q)) == keys(notes, *expected)
+
+
+def test_a_word_written_later_is_found_as_it_is_typed(api_client, notes):
+    assert found(api_client, "zanzib") == []
+    api_client.patch(f"/api/notes/{notes['budget']}", json={"body": "Trip to Zanzibar"})
+    assert found(api_client, "zanzib") == [notes["budget"]]
+    made = api_client.post("/api/notes", json={"title": "Zanzibari spice", "body": ""})
+    assert found(api_client, "zanzib") == [made.json["id"], notes["budget"]]
+    # A deleted note's words stay known, and find nothing of it.
+    api_client.delete(f"/api/notes/{made.json['id']}")
+    assert found(api_client, "zanzibari") == []
 
 
 def on_postgres(app) -> bool:
@@ -382,6 +425,7 @@ def test_the_search_migration_indexes_the_notes_already_there(app, user, api_cli
         upgrade()
         assert db.session.execute(text("SELECT count(*) FROM notes")).scalar() == 1
     assert len(found(api_client, "aardvark")) == 1
+    assert len(found(api_client, "aardv")) == 1  # its words known, by migration 0009
 
 
 def test_a_list_cursor_is_no_search_cursor_and_back(api_client, browser_client, make_notes):

@@ -21,6 +21,7 @@ import re
 from markupsafe import Markup, escape
 from sqlalchemy import (
     Integer,
+    Text,
     and_,
     column,
     func,
@@ -159,11 +160,24 @@ class _Sqlite:
         self.row = literal_column("notes_fts")  # FTS5's name for the whole row
         self.id = self.fts.c.rowid if query.terms else Note.id
         self.owner_in_index = owner.note_count <= OWNER_IN_INDEX_MAX
+        self._phrases: dict[Term, str] = {}
+
+    def _phrase(self, term: Term) -> str:
+        """A term in FTS5's syntax. A word being typed past the index's prefix lengths
+        is the words it may become, looked up in notes_fts_words (migration 0009): FTS5
+        would expand its prefix over the whole index, in each statement."""
+        if term not in self._phrases:
+            word = term.words[0]
+            if term.prefix and not term.phrase and len(word) > PREFIX_INDEXED:
+                if (words := _completions(word)) is not None:
+                    self._phrases[term] = f"({' OR '.join(map(_quoted, words or [word]))})"
+            self._phrases.setdefault(term, _fts_phrase(term))
+        return self._phrases[term]
 
     def _match(self, text: str, *unless: str, owned: bool = True):
         """The notes that match `text` (FTS5's syntax), none of `unless` nor of the
         query's exclusions; the owner's, asked of the index if `owned`."""
-        unless += tuple(_in([term]) for term in self.query.excluded)
+        unless += tuple(_in([_fts_phrase(term)]) for term in self.query.excluded)
         if owned:
             text = f'owner_id : "{self.owner.id}" AND {text}'
         if unless:  # flat: each exclusion nested would overflow FTS5's parser
@@ -174,10 +188,11 @@ class _Sqlite:
         terms = self.query.terms
         if not terms:
             return ((ELSEWHERE, true()),)
-        in_title, owned = _in(terms, TITLE), self.owner_in_index
+        phrases = [self._phrase(term) for term in terms]
+        in_title, owned = _in(phrases, TITLE), self.owner_in_index
         return (
             (IN_TITLE, self._match(in_title, owned=owned)),
-            (ELSEWHERE, self._match(_in(terms), in_title, owned=owned)),
+            (ELSEWHERE, self._match(_in(phrases), in_title, owned=owned)),
         )
 
     def hits(self):
@@ -186,7 +201,8 @@ class _Sqlite:
         if not self.query.terms:
             stmt = notes_query(self.owner).with_only_columns(self.id.label("id"))
             for term in self.query.excluded:
-                excluded = select(self.fts.c.rowid).where(self.row.op("MATCH")(_in([term])))
+                matching = self.row.op("MATCH")(_in([_fts_phrase(term)]))
+                excluded = select(self.fts.c.rowid).where(matching)
                 stmt = stmt.where(Note.id.not_in(excluded))
             return stmt.where(*tagged)
         stmt = select(self.id.label("id")).select_from(self.fts).where(*tagged)
@@ -201,16 +217,35 @@ class _Sqlite:
     def count(self) -> tuple[int, bool]:
         if not self.query.terms:
             return _counted(self.hits())
-        matching = self._match(_in(self.query.terms))
+        matching = self._match(_in([self._phrase(term) for term in self.query.terms]))
         return _counted(select(self.fts.c.rowid).where(matching, *self._tagged()))
 
 
 TITLE, BOTH = "{title}", "{title body}"
+# The lengths of word starts notes_fts indexes (migration 0008's `prefix='2 3'`).
+PREFIX_INDEXED = 3
+# A word being typed that may become more words than this is left to FTS5's prefix.
+COMPLETIONS_MAX = 100
+_WORDS = sql_table("notes_fts_words", column("id", Integer), column("word", Text))
+_WORDS_INDEX = sql_table("notes_fts_words_index", column("rowid", Integer))
 
 
-def _in(terms, columns: str = BOTH) -> str:
-    """FTS5's syntax for all of `terms` found in `columns`."""
-    return f"{columns} : ({' AND '.join(map(_fts_phrase, terms))})"
+def _completions(start: str) -> list[str] | None:
+    """The words of the index that `start` begins (up to COMPLETIONS_MAX; None past it)."""
+    matching = literal_column("notes_fts_words_index").op("MATCH")(f'"{start}" *')
+    found = select(_WORDS_INDEX.c.rowid).where(matching).limit(COMPLETIONS_MAX + 1)
+    words = db.session.scalars(select(_WORDS.c.word).where(_WORDS.c.id.in_(found))).all()
+    return list(words) if len(words) <= COMPLETIONS_MAX else None
+
+
+def _quoted(word: str) -> str:
+    """A word of the index as an FTS5 string (they hold letters and digits only)."""
+    return f'"{word}"'
+
+
+def _in(phrases: list[str], columns: str = BOTH) -> str:
+    """FTS5's syntax for all of `phrases` found in `columns`."""
+    return f"{columns} : ({' AND '.join(phrases)})"
 
 
 class _Postgres:

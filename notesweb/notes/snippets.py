@@ -5,6 +5,7 @@ and no second trip to the index), its matches marked for `search.marked`."""
 from __future__ import annotations
 
 import unicodedata
+from itertools import islice
 
 from .query import WORD, SearchQuery, Term
 
@@ -15,6 +16,7 @@ MARK, END_MARK = "\x02", "\x03"
 WIDTH, LEAD = 24, 4
 # Past this many characters a body is not read for a snippet (a note may hold 100,000).
 READ_MAX = 20_000
+HITS_WEIGHED = 50
 
 
 def fold(text: str) -> str:
@@ -28,33 +30,40 @@ def fold(text: str) -> str:
 def snippet(body: str, query: SearchQuery, *, inside_words: bool = False) -> str:
     """The body's passage of WIDTH words with the most of the query's terms, with an
     ellipsis where it is cut; `inside_words` also marks a term found inside a word."""
-    words = list(WORD.finditer(body[:READ_MAX]))
-    folded = [fold(word.group()) for word in words]
-    found: list[Term | None] = [None] * len(words)  # the term each word is part of
+    text = body[:READ_MAX]
+    if text.isascii():  # folding keeps every word as it was, but for its case
+        folded = WORD.findall(text.lower())
+    else:
+        folded = [fold(word) for word in WORD.findall(text)]
+    found: list[Term | None] = [None] * len(folded)  # the term each word is part of
     for term in query.terms:
-        *whole, last = wanted = [fold(word) for word in term.words]
-        first = len(whole)  # where the last word is, from a match's start
-        for i, word in enumerate(folded[first:]):
-            if not (
-                word == last
-                or (term.prefix and word.startswith(last))
-                or (inside_words and not whole and last in word)
-            ):
-                continue
-            if folded[i : first + i] == whole:
-                found[i : i + len(wanted)] = [term] * len(wanted)
+        *whole, last = [fold(word) for word in term.words]
+        for end in _ends(folded, last, term, inside_words and not whole):
+            start = end - len(whole)
+            if start >= 0 and folded[start:end] == whole:
+                found[start : end + 1] = [term] * (len(whole) + 1)
     start = 0
-    if hits := [i for i, term in enumerate(found) if term is not None]:
+    # The first matches are enough to choose from (a common word may match thousands).
+    if hits := [i for i, term in enumerate(found) if term is not None][:HITS_WEIGHED]:
         best = max(hits, key=lambda i: (len({t for t in found[i : i + WIDTH] if t}), -i))
         start = max(best - LEAD, 0)
-    window = range(start, min(start + WIDTH, len(words)))
+    window = list(islice(WORD.finditer(text), start, start + WIDTH))
     if not window:
         return body[:200]
-    parts, cursor = ["…" if start else ""], words[start].start() if start else 0
-    for i in window:
-        parts.append(body[cursor : words[i].start()])
-        text = words[i].group()
-        parts.append(f"{MARK}{text}{END_MARK}" if found[i] is not None else text)
-        cursor = words[i].end()
+    parts, cursor = ["…" if start else ""], window[0].start() if start else 0
+    for i, word in enumerate(window, start):
+        parts.append(body[cursor : word.start()])
+        written = word.group()
+        parts.append(f"{MARK}{written}{END_MARK}" if found[i] is not None else written)
+        cursor = word.end()
     parts.append("…" if WORD.search(body, cursor) else body[cursor:])
     return "".join(parts)
+
+
+def _ends(folded: list[str], last: str, term: Term, inside: bool) -> list[int]:
+    """Where `folded` holds the last word of `term` (`last`, folded alike)."""
+    if inside:
+        return [i for i, word in enumerate(folded) if last in word]
+    if term.prefix:
+        return [i for i, word in enumerate(folded) if word.startswith(last)]
+    return [i for i, word in enumerate(folded) if word == last]

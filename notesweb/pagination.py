@@ -62,8 +62,10 @@ class Keyset:
     # The listed rows' attributes that hold the key's values (`first`'s, then the
     # columns'), where their names differ (a list read through another table's index).
     attributes: tuple[str, ...] | None = None
-    # `first`'s values in walking order, each with the condition that picks its rows,
-    # where `first` is no column of the rows but a value each level gives its own.
+    # `first`'s values in walking order, each with the condition that picks its rows
+    # from the list's statement (or a statement of its own, for a level read from
+    # another table), where `first` is no column of the rows but a value each level
+    # gives its own.
     levels: tuple[tuple[Any, Any], ...] | None = None
 
     @property
@@ -117,10 +119,11 @@ class Keyset:
 
     def part(self, stmt: Select, value: Any, where: tuple) -> Select:
         """`stmt`'s rows of one segment, with its value of `first` where the rows have none."""
-        stmt = stmt.where(*where)
         if self.levels is None:
-            return stmt
-        return stmt.add_columns(literal(value, self.first.type).label(self.first.key))
+            return stmt.where(*where)
+        own = len(where) == 1 and isinstance(where[0], Select)
+        rows = where[0] if own else stmt.where(*where)
+        return rows.add_columns(literal(value, self.first.type).label(self.first.key))
 
     def beyond(self, key: tuple, forward: bool):
         """Rows after `key` in walking order, within one segment."""

@@ -15,11 +15,13 @@ def tables(app) -> set[str]:
 
 
 ALL_TABLES = {"notes", "users", "login_sessions", "api_tokens", "tags", "note_tags"}
-# SQLite's search index: the FTS5 tables and those they keep their index in; the
-# words the index holds, and where a note's text is cut into words.
+# SQLite's search indexes (of titles and bodies, of titles alone): the FTS5 tables and
+# those they keep their index in; the words the index holds, and where a note's text
+# is cut into words.
 FTS_SHADOWS = ("", "_data", "_idx", "_docsize", "_config")
 FTS_TABLES = {
     *(f"notes_fts{suffix}" for suffix in FTS_SHADOWS),
+    *(f"notes_fts_titles{suffix}" for suffix in FTS_SHADOWS),
     "notes_fts_words",
     *(f"notes_fts_words_index{suffix}" for suffix in FTS_SHADOWS),
     *(f"notes_fts_tokenizer{suffix}" for suffix in ("", "_data", "_idx", "_config")),

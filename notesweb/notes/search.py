@@ -148,17 +148,19 @@ def _fts_phrase(term: Term) -> str:
 
 
 class _Sqlite:
-    """FTS5, each tier one MATCH, walked by rowid (the note's id). The index has the
-    owner's id as a column: counting asks it for the owner's notes, and so does
-    walking, but for a large account (OWNER_IN_INDEX_MAX)."""
+    """FTS5, walked by rowid (the note's id): the notes with every term in the title
+    from the index of titles alone (notes_fts_titles, migration 0009), the others
+    from the whole index. Both have the owner's id as a column: counting asks them
+    for the owner's notes, and so does walking, but for a large account
+    (OWNER_IN_INDEX_MAX)."""
 
     inside_words = False  # FTS5 finds whole words and their starts
 
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
         self.fts = sql_table("notes_fts", column("rowid", Integer))
-        self.row = literal_column("notes_fts")  # FTS5's name for the whole row
-        self.id = self.fts.c.rowid if query.terms else Note.id
+        self.titles = sql_table("notes_fts_titles", column("rowid", Integer))
+        self.id = ROWID if query.terms else Note.id
         self.owner_in_index = owner.note_count <= OWNER_IN_INDEX_MAX
         self._phrases: dict[Term, str] = {}
 
@@ -174,42 +176,49 @@ class _Sqlite:
             self._phrases.setdefault(term, _fts_phrase(term))
         return self._phrases[term]
 
-    def _match(self, text: str, *unless: str, owned: bool = True):
-        """The notes that match `text` (FTS5's syntax), none of `unless` nor of the
-        query's exclusions; the owner's, asked of the index if `owned`."""
-        unless += tuple(_in([_fts_phrase(term)]) for term in self.query.excluded)
+    def _match(self, table, text: str, *unless: str, owned: bool = True):
+        """`table`'s notes that match `text` (FTS5's syntax) and none of `unless`; the
+        owner's, asked of the index if `owned`."""
         if owned:
             text = f'owner_id : "{self.owner.id}" AND {text}'
         if unless:  # flat: each exclusion nested would overflow FTS5's parser
             text = f"({text}) NOT ({' OR '.join(unless)})"
-        return self.row.op("MATCH")(text)
+        return literal_column(table.name).op("MATCH")(text)
+
+    def _excluded(self) -> list[str]:
+        return [_in([_fts_phrase(term)]) for term in self.query.excluded]
 
     def tiers(self) -> tuple[tuple[int, object], ...]:
-        terms = self.query.terms
-        if not terms:
+        if not self.query.terms:
             return ((ELSEWHERE, true()),)
-        phrases = [self._phrase(term) for term in terms]
-        in_title, owned = _in(phrases, TITLE), self.owner_in_index
-        return (
-            (IN_TITLE, self._match(in_title, owned=owned)),
-            (ELSEWHERE, self._match(_in(phrases), in_title, owned=owned)),
+        phrases = [self._phrase(term) for term in self.query.terms]
+        in_title = self._rows(self.titles, self._match(self.titles, _in(phrases, "title")))
+        if excluded := self._excluded():
+            unwanted = self._match(self.fts, " OR ".join(excluded), owned=self.owner_in_index)
+            in_title = in_title.where(ROWID.not_in(select(self.fts.c.rowid).where(unwanted)))
+        matching = self._match(
+            self.fts, _in(phrases), _in(phrases, TITLE), *excluded, owned=self.owner_in_index
         )
+        return ((IN_TITLE, in_title), (ELSEWHERE, matching))
+
+    def _rows(self, table, matching):
+        """The ids of `table`'s matches that are the owner's and carry the query's tags."""
+        stmt = select(ROWID.label("id")).select_from(table).where(matching, *self._tagged())
+        if self.owner_in_index:
+            return stmt
+        rowid = literal_column(f"{table.name}.rowid", Integer)
+        mine = notes_query(self.owner).with_only_columns(Note.id).where(Note.id == rowid)
+        return stmt.where(mine.exists())
 
     def hits(self):
         """The matches' ids, but for their tier's condition."""
-        tagged = self._tagged()
-        if not self.query.terms:
-            stmt = notes_query(self.owner).with_only_columns(self.id.label("id"))
-            for term in self.query.excluded:
-                matching = self.row.op("MATCH")(_in([_fts_phrase(term)]))
-                excluded = select(self.fts.c.rowid).where(matching)
-                stmt = stmt.where(Note.id.not_in(excluded))
-            return stmt.where(*tagged)
-        stmt = select(self.id.label("id")).select_from(self.fts).where(*tagged)
-        if not self.owner_in_index:
-            mine = notes_query(self.owner).with_only_columns(Note.id).where(Note.id == self.id)
-            stmt = stmt.where(mine.exists())
-        return stmt
+        if self.query.terms:
+            return self._rows(self.fts, true())
+        stmt = notes_query(self.owner).with_only_columns(self.id.label("id"))
+        for term in self.query.excluded:
+            matching = literal_column("notes_fts").op("MATCH")(_in([_fts_phrase(term)]))
+            stmt = stmt.where(Note.id.not_in(select(self.fts.c.rowid).where(matching)))
+        return stmt.where(*self._tagged())
 
     def _tagged(self) -> list:
         return [self.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)]
@@ -217,11 +226,18 @@ class _Sqlite:
     def count(self) -> tuple[int, bool]:
         if not self.query.terms:
             return _counted(self.hits())
-        matching = self._match(_in([self._phrase(term) for term in self.query.terms]))
-        return _counted(select(self.fts.c.rowid).where(matching, *self._tagged()))
+        phrases = [self._phrase(term) for term in self.query.terms]
+        owned = self.owner_in_index
+        return _counted(
+            self._rows(
+                self.fts, self._match(self.fts, _in(phrases), *self._excluded(), owned=owned)
+            )
+        )
 
 
 TITLE, BOTH = "{title}", "{title body}"
+# The id of an FTS5 table's row: the note's, in the table a statement reads.
+ROWID = literal_column("rowid", Integer)
 # The lengths of word starts notes_fts indexes (migration 0008's `prefix='2 3'`).
 PREFIX_INDEXED = 3
 # A word being typed that may become more words than this is left to FTS5's prefix.

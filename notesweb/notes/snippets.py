@@ -4,8 +4,10 @@ and no second trip to the index), its matches marked for `search.marked`."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from itertools import islice
+from bisect import bisect_right
+from itertools import accumulate, islice
 
 from .query import WORD, SearchQuery, Term
 
@@ -36,9 +38,10 @@ def snippet(body: str, query: SearchQuery, *, inside_words: bool = False) -> str
     else:
         folded = [fold(word) for word in WORD.findall(text)]
     found: list[Term | None] = [None] * len(folded)  # the term each word is part of
+    lines = Lines(folded)
     for term in query.terms:
         *whole, last = [fold(word) for word in term.words]
-        for end in _ends(folded, last, term, inside_words and not whole):
+        for end in lines.ending(last, term.prefix, inside_words and not whole):
             start = end - len(whole)
             if start >= 0 and folded[start:end] == whole:
                 found[start : end + 1] = [term] * (len(whole) + 1)
@@ -60,10 +63,19 @@ def snippet(body: str, query: SearchQuery, *, inside_words: bool = False) -> str
     return "".join(parts)
 
 
-def _ends(folded: list[str], last: str, term: Term, inside: bool) -> list[int]:
-    """Where `folded` holds the last word of `term` (`last`, folded alike)."""
-    if inside:
-        return [i for i, word in enumerate(folded) if last in word]
-    if term.prefix:
-        return [i for i, word in enumerate(folded) if word.startswith(last)]
-    return [i for i, word in enumerate(folded) if word == last]
+class Lines:
+    """Folded words, one a line, searched by regular expressions rather than one by
+    one (a body may hold thousands)."""
+
+    def __init__(self, folded: list[str]):
+        self.text = "\n".join(folded)
+        # Where each word starts in `text`: the lengths before it, and a line break each.
+        self.starts = [0, *(end + i for i, end in enumerate(accumulate(map(len, folded)), 1))]
+
+    def ending(self, word: str, prefix: bool, inside: bool) -> list[int]:
+        """The indexes of the words that are `word` (or start with it, or hold it)."""
+        pattern = re.escape(word)
+        if not inside:
+            pattern = "^" + pattern + ("" if prefix else "$")
+        found = re.finditer(pattern, self.text, re.MULTILINE)
+        return [bisect_right(self.starts, match.start()) - 1 for match in found]

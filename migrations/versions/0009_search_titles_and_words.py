@@ -1,7 +1,10 @@
-"""SQLite: every word the search index has held, kept in step by triggers and
-indexed by their starts, so that a search finds what a word being typed may become
-without FTS5 expanding its prefix over the whole index (35 ms for a word in half of a
-million notes). PostgreSQL needs nothing: its index finds a word's start itself.
+"""SQLite: titles indexed apart, so that a search finds the notes with its words in
+the title without reading every match of the whole index (27 ms for three letters
+in a million notes); and every word the search index has held, kept in step by
+triggers and indexed by their starts, so that a search finds what a word being typed
+may become without FTS5 expanding its prefix over the whole index (35 ms for a word
+in half of a million notes). PostgreSQL needs neither: its index weighs titles and
+finds a word's start itself.
 
 Revision ID: 0009
 Revises: 0008
@@ -16,6 +19,24 @@ branch_labels = None
 depends_on = None
 
 SQLITE_UP = [
+    """CREATE VIRTUAL TABLE notes_fts_titles USING fts5(
+        owner_id, title, content='notes', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2', prefix='2 3')""",
+    """CREATE TRIGGER notes_fts_titles_insert AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts_titles(rowid, owner_id, title)
+        VALUES (new.id, new.owner_id, new.title);
+    END""",
+    """CREATE TRIGGER notes_fts_titles_delete AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts_titles(notes_fts_titles, rowid, owner_id, title)
+        VALUES ('delete', old.id, old.owner_id, old.title);
+    END""",
+    """CREATE TRIGGER notes_fts_titles_update AFTER UPDATE OF title ON notes BEGIN
+        INSERT INTO notes_fts_titles(notes_fts_titles, rowid, owner_id, title)
+        VALUES ('delete', old.id, old.owner_id, old.title);
+        INSERT INTO notes_fts_titles(rowid, owner_id, title)
+        VALUES (new.id, new.owner_id, new.title);
+    END""",
+    "INSERT INTO notes_fts_titles(notes_fts_titles) VALUES ('rebuild')",
     # The words as the search index takes them (its own tokenizer, so the same case
     # and accents), each once; a note's deletion leaves its words, which then match
     # nothing.
@@ -58,6 +79,10 @@ SQLITE_DOWN = [
     "DROP TRIGGER notes_fts_words_insert",
     "DROP TABLE notes_fts_words_index",
     "DROP TABLE notes_fts_words",
+    "DROP TRIGGER notes_fts_titles_update",
+    "DROP TRIGGER notes_fts_titles_delete",
+    "DROP TRIGGER notes_fts_titles_insert",
+    "DROP TABLE notes_fts_titles",
 ]
 
 

@@ -17,6 +17,7 @@ trigram index."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
@@ -51,9 +52,9 @@ SPACELESS = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]"
 
 # Matches are counted up to this many; past it a search says "1,000+".
 COUNT_CAP = 1_000
-# An account with more notes than this has its search's pages walked checking each
-# match's owner: through the index, its id would be read all along a sparse tier
-# (26 ms for a title match among a million notes, against 1 ms).
+# An account with more notes than this has each match of its searches checked
+# against its note's owner: asked of the index, its id would be read all along a
+# sparse match (26 ms for a title match among a million notes, against 1 ms).
 OWNER_IN_INDEX_MAX = 50_000
 
 # A match's tier of relevance: every term in the title, or not.
@@ -85,8 +86,8 @@ def search_notes(
     page's notes are then read."""
     engine = _engine(owner, text, tag)
     total, exact = engine.count()
-    order = Keyset(
-        "notes:found", (engine.id,), first=TIER, attributes=("tier", "id"), levels=engine.tiers()
+    order = replace(
+        SEARCH_CURSORS, columns=(engine.id,), attributes=("tier", "id"), levels=engine.tiers()
     )
     if offset is not None:
         page = offset_page(engine.hits(), order, offset, limit, total, keys_first=False)
@@ -96,7 +97,7 @@ def search_notes(
     found = {n.id: n for n in db.session.scalars(notes_query(owner).where(Note.id.in_(ids)))}
     items = [found[i] for i in ids if i in found]
     for note in items:
-        passage = snippet(note.body, engine.query, inside_words=engine.inside_words)
+        passage = snippet(note.body, engine.query, inside=engine.finds_inside)
         set_committed_value(note, "search_snippet", passage)
     return Page(items, page.total, page.next, page.previous, total_exact=exact)
 
@@ -150,11 +151,12 @@ def _fts_phrase(term: Term) -> str:
 class _Sqlite:
     """FTS5, walked by rowid (the note's id): the notes with every term in the title
     from the index of titles alone (notes_fts_titles, migration 0009), the others
-    from the whole index. Both have the owner's id as a column: counting asks them
-    for the owner's notes, and so does walking, but for a large account
-    (OWNER_IN_INDEX_MAX)."""
+    from the whole index. Both have the owner's id as a column, and are asked for the
+    owner's notes, but for a large account (OWNER_IN_INDEX_MAX)."""
 
-    inside_words = False  # FTS5 finds whole words and their starts
+    @staticmethod
+    def finds_inside(_term: Term) -> bool:
+        return False  # FTS5 finds whole words and their starts
 
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
@@ -268,8 +270,6 @@ class _Postgres:
     """The generated `search_vector` with its GIN index, and the trigram index for
     parts of words."""
 
-    inside_words = True
-
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
         self.vector = literal_column("notes.search_vector")
@@ -281,10 +281,15 @@ class _Postgres:
         found with one of the `weights` (A: the title), or any."""
         return func.to_tsquery(_CONFIGURATION, _tsquery_text(term, weights))
 
+    @staticmethod
+    def finds_inside(term: Term) -> bool:
+        """Whether the term is also found inside words (by the trigram index)."""
+        spaceless = SPACELESS.search(term.text)
+        return bool(spaceless) or not (term.quoted or len(term.text) < SUBSTRING_MIN)
+
     def _found(self, term: Term, *, title_only: bool = False):
         found = self.vector.op("@@")(self._tsquery(term, "A" if title_only else ""))
-        spaceless = SPACELESS.search(term.text)
-        if not spaceless and (term.quoted or len(term.text) < SUBSTRING_MIN):
+        if not self.finds_inside(term):
             return found
         text = Note.title
         if not title_only:

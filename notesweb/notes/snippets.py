@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate, islice
 
 from .query import WORD, SearchQuery, Term
@@ -21,6 +22,10 @@ READ_MAX = 20_000
 HITS_WEIGHED = 50
 
 
+def _never(_term: Term) -> bool:
+    return False
+
+
 def fold(text: str) -> str:
     """`text` as the search indexes compare it: without case or accents."""
     if text.isascii():
@@ -29,9 +34,10 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def snippet(body: str, query: SearchQuery, *, inside_words: bool = False) -> str:
+def snippet(body: str, query: SearchQuery, *, inside: Callable[[Term], bool] = _never) -> str:
     """The body's passage of WIDTH words with the most of the query's terms, with an
-    ellipsis where it is cut; `inside_words` also marks a term found inside a word."""
+    ellipsis where it is cut; a term the database also finds `inside` words is
+    marked inside them too."""
     text = body[:READ_MAX]
     if text.isascii():  # folding keeps every word as it was, but for its case
         folded = WORD.findall(text.lower())
@@ -41,7 +47,7 @@ def snippet(body: str, query: SearchQuery, *, inside_words: bool = False) -> str
     lines = Lines(folded)
     for term in query.terms:
         *whole, last = [fold(word) for word in term.words]
-        for end in lines.ending(last, term.prefix, inside_words and not whole):
+        for end in lines.ending(last, term.prefix, inside(term) and not whole):
             start = end - len(whole)
             if start >= 0 and folded[start:end] == whole:
                 found[start : end + 1] = [term] * (len(whole) + 1)

@@ -13,7 +13,7 @@ from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError, Page
-from . import markdown, orders, query, search, service, tags
+from . import markdown, orders, search, service, tags
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -87,10 +87,13 @@ def index():
             if not wants_fragment():
                 flash(message, "warning")
                 return redirect(url_for("notes.index", **listing), 303)
-    if listing["q"] and (problem := query.check(listing["q"])[1]):
-        status, page = 422, Page(items=[], total=0, next=None, previous=None)
-    else:
+    try:
         page = list_page(listing, cursor)
+    except ValidationError as exc:
+        if exc.errors[0].field != "q":
+            raise
+        problem, status = exc.errors[0].message, 422  # shown beside the search field
+        page = Page(items=[], total=0, next=None, previous=None)
     return render_page_or_fragment(
         "notes/index.html",
         "notes/_list.html",

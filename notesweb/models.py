@@ -164,18 +164,14 @@ class Tag(db.Model):
 
 
 class NoteTag(db.Model):
-    """A note carries a tag. `pinned` and `updated_at` are the note's, copied, so that
-    one index serves a tag's notes as the notes index serves the whole list."""
+    """A note carries a tag. `pinned`, `updated_at`, `created_at` and `sort_title` are
+    the note's, copied, so that the tag's indexes serve its notes in each order as the
+    notes' indexes serve the whole list."""
 
     __tablename__ = "note_tags"
-    __table_args__ = (
-        Index(
-            "ix_note_tags_tag_id_pinned_updated_at_note_id",
-            "tag_id",
-            "pinned",
-            "updated_at",
-            "note_id",
-        ),
+    __table_args__ = tuple(
+        Index(f"ix_note_tags_tag_id_pinned_{key}_note_id", "tag_id", "pinned", key, "note_id")
+        for key in ("updated_at", "created_at", "sort_title")
     )
 
     note_id: Mapped[int] = mapped_column(
@@ -184,3 +180,5 @@ class NoteTag(db.Model):
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     pinned: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sort_title: Mapped[str] = mapped_column(SORT_TITLE, default="", server_default="")

@@ -44,9 +44,15 @@ def test_upgrade_downgrade_upgrade(app):
 def test_each_list_order_has_its_index(app):
     with app.app_context():
         indexes = {ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes("notes")}
+        tagged = {
+            ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes("note_tags")
+        }
     for key in ("updated_at", "created_at", "sort_title"):
         columns = ["owner_id", "pinned", key, "id"]
         assert indexes[f"ix_notes_owner_id_pinned_{key}_id"] == columns
+        # A tag's notes, in each order, on the tag's own index.
+        columns = ["tag_id", "pinned", key, "note_id"]
+        assert tagged[f"ix_note_tags_tag_id_pinned_{key}_note_id"] == columns
 
 
 def test_models_and_migrations_do_not_drift(runner):

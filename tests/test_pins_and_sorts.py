@@ -314,3 +314,43 @@ def test_the_migration_gives_the_notes_already_there_their_order(app, user, api_
         assert not db.session.execute(text("SELECT count(*) FROM notes WHERE pinned")).scalar()
     titles = [n["title"] for n in api_client.get("/api/notes?sort=title").json["items"]]
     assert titles == TITLES_IN_ORDER
+
+
+def tagged_in_order(api_client, sort: str, ids: set[int]) -> list[int]:
+    """The whole list in `sort`'s order, but only `ids`: what a tag's list must be."""
+    return [i for i in by_cursor(api_client, 100, sort=sort) if i in ids]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_a_tags_list_takes_each_order_as_the_whole_list_does(api_client, library, sort):
+    tagged = {n["id"] for n in library[::2]}
+    for note_id in tagged:
+        api_client.patch(f"/api/notes/{note_id}", json={"body": "text #kept"})
+    # A retitled note moves in the title order of its tags too; a pinned one comes first.
+    moved, pinned = sorted(tagged)[:2]
+    api_client.patch(f"/api/notes/{moved}", json={"title": "Aardvark"})
+    api_client.patch(f"/api/notes/{pinned}", json={"pinned": True})
+    order = tagged_in_order(api_client, sort, tagged)
+    assert len(order) == 5 and pinned in order
+    for limit in (1, 2, 5):
+        assert by_cursor(api_client, limit, sort=sort, tag="kept") == order, limit
+    for offset in range(6):
+        page = api_client.get(
+            "/api/notes", query_string={"sort": sort, "tag": "kept", "offset": offset, "limit": 2}
+        )
+        assert [n["id"] for n in page.json["items"]] == order[offset : offset + 2], offset
+
+
+def test_the_tag_orders_migration_copies_the_notes_already_there(app, user, api_client):
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        for title in reversed(TITLES_IN_ORDER):
+            service.create_note(owner, title, "#kept")
+        downgrade(revision="0009")
+        db.session.remove()
+        upgrade()
+    ids = {n["id"] for n in all_notes(api_client)}
+    for sort in SORTS:
+        assert by_cursor(api_client, 3, sort=sort, tag="kept") == tagged_in_order(
+            api_client, sort, ids
+        )

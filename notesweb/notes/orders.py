@@ -18,13 +18,28 @@ ORDERS = {
     "created": Keyset("notes:created", (Note.created_at, Note.id), first=Note.pinned),
     "title": Keyset("notes:title", (Note.sort_title, Note.id), ascending=True, first=Note.pinned),
 }
-# A tag's notes by last change, read through the tag's own index (the same cursors).
-TAGGED_BY_UPDATE = Keyset(
-    "notes:updated",
-    (NoteTag.updated_at, NoteTag.note_id),
-    first=NoteTag.pinned,
-    attributes=("pinned", "updated_at", "id"),
-)
+# A tag's notes, read through the tag's own indexes (the same cursors).
+TAGGED = {
+    "updated": Keyset(
+        "notes:updated",
+        (NoteTag.updated_at, NoteTag.note_id),
+        first=NoteTag.pinned,
+        attributes=("pinned", "updated_at", "id"),
+    ),
+    "created": Keyset(
+        "notes:created",
+        (NoteTag.created_at, NoteTag.note_id),
+        first=NoteTag.pinned,
+        attributes=("pinned", "created_at", "id"),
+    ),
+    "title": Keyset(
+        "notes:title",
+        (NoteTag.sort_title, NoteTag.note_id),
+        ascending=True,
+        first=NoteTag.pinned,
+        attributes=("pinned", "sort_title", "id"),
+    ),
+}
 
 
 def sort_title(title: str) -> str:

@@ -179,7 +179,11 @@ def seed_notes(
             row["tag_names"] = " ".join(names[tag_key(tag)] for tag in tags)
         ids = _insert_notes([row for row, _tags in notes])
         links = [
-            {"note_id": note_id, "tag_id": tag_ids[tag_key(tag)], "updated_at": row["updated_at"]}
+            {
+                "note_id": note_id,
+                "tag_id": tag_ids[tag_key(tag)],
+                **{key: row[key] for key in ("updated_at", "created_at", "sort_title")},
+            }
             for note_id, (row, tags) in zip(ids, notes, strict=True)
             for tag in tags
         ]

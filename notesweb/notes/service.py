@@ -13,7 +13,7 @@ from ..models import Note, NoteTag, User, utcnow
 from ..pagination import Cursor, Page, keyset_page, offset_page
 from . import tags
 from .markdown import excerpt
-from .orders import DEFAULT_SORT, ORDERS, TAGGED_BY_UPDATE, sort_title
+from .orders import DEFAULT_SORT, ORDERS, TAGGED, sort_title
 
 
 def clean_title(raw: str) -> tuple[str, str | None]:
@@ -210,6 +210,4 @@ def _listing(owner: User, tag: str | None, sort: str):
     if found is None:
         return notes_query(owner).where(false()), order, 0
     tagged = notes_query(owner).join(NoteTag, NoteTag.note_id == Note.id)
-    if sort == "updated":
-        order = TAGGED_BY_UPDATE
-    return tagged.where(NoteTag.tag_id == found.id), order, found.note_count
+    return tagged.where(NoteTag.tag_id == found.id), TAGGED[sort], found.note_count

@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..limits import TAG_MAX
-from ..models import Note, NoteTag, Tag, User, UTCDateTime
+from ..models import SORT_TITLE, Note, NoteTag, Tag, User, UTCDateTime
 
 # A tag starts with a letter or digit after a `#` that does not continue a word, a
 # path, an entity or an escape; it goes on with letters, digits, `-`, `_` and `/`
@@ -143,18 +143,24 @@ def retag(note: Note, found: dict[str, str], *, had: list[str]) -> None:
         db.session.execute(_count(mine, added, +1))
         # `pinned` as the row holds it now: a pin made since `note` was read counts.
         pinned = select(Note.pinned).where(Note.id == note.id).scalar_subquery()
+        copied = (
+            literal(note.updated_at, UTCDateTime),
+            literal(note.created_at, UTCDateTime),
+            literal(note.sort_title, SORT_TITLE),
+            pinned,
+        )
         db.session.execute(
             insert(NoteTag).from_select(
-                ["note_id", "tag_id", "updated_at", "pinned"],
-                select(
-                    literal(note.id), Tag.id, literal(note.updated_at, UTCDateTime), pinned
-                ).where(*mine, Tag.key.in_(added)),
+                ["note_id", "tag_id", "updated_at", "created_at", "sort_title", "pinned"],
+                select(literal(note.id), Tag.id, *copied).where(*mine, Tag.key.in_(added)),
             )
         )
     if before & found.keys():
-        # The tags it keeps list it where its new time puts it.
+        # The tags it keeps list it where its new time and title put it.
         db.session.execute(
-            update(NoteTag).where(NoteTag.note_id == note.id).values(updated_at=note.updated_at)
+            update(NoteTag)
+            .where(NoteTag.note_id == note.id)
+            .values(updated_at=note.updated_at, sort_title=note.sort_title)
         )
 
 

@@ -268,6 +268,10 @@ def endpoints(size: int, ids: list[int], deep: str, second: str) -> list[Endpoin
         Endpoint("HTML list, by title", "GET", ["/notes/?sort=title"], "cookie"),
         Endpoint("API list, by title", "GET", ["/api/notes?sort=title&limit=20"], "bearer"),
         Endpoint("API list, by creation", "GET", ["/api/notes?sort=created&limit=20"], "bearer"),
+        Endpoint("API list, by a common tag, by title", "GET",
+                 [f"/api/notes?tag={COMMON_TAG}&sort=title&limit=20"], "bearer"),
+        Endpoint("API list, by a common tag, by creation", "GET",
+                 [f"/api/notes?tag={COMMON_TAG}&sort=created&limit=20"], "bearer"),
         Endpoint("API get", "GET", api_paths, "bearer"),
         Endpoint("API create", "POST", ["/api/notes"], "bearer",
                  body='\'{"title": "Bench note \' .. n .. \'", "body": "Written under load."}\''),
@@ -413,6 +417,8 @@ def verdicts(results: dict[int, dict[str, Result]], ceiling: Result, rss: dict[i
         ("HTML list, by title", "HTML list, first page", 1.5, "issue 15"),
         ("API list, by title", "API list, first page", 1.5, "issue 15"),
         ("API list, by creation", "API list, first page", 1.5, "issue 15"),
+        ("API list, by a common tag, by title", "API list, first page", 1.5, "issue 15"),
+        ("API list, by a common tag, by creation", "API list, first page", 1.5, "issue 15"),
     ]
     for name, plain, most, issue in within:
         if measured(name, plain):

@@ -273,7 +273,10 @@ class _Postgres:
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
         self.vector = literal_column("notes.search_vector")
-        self.id = Note.id
+        # Pages are ordered by an expression no index holds, so that PostgreSQL finds
+        # the matches through the text indexes: walking the notes newest first, it
+        # would read each one's text (3 s for a rare word at 100,000 notes).
+        self.id = Note.id + 0
 
     @staticmethod
     def _tsquery(term: Term, weights: str = ""):

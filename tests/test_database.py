@@ -27,6 +27,19 @@ def test_sqlite_connections_are_set_for_several_writers(app):
             assert pragma("foreign_keys") == 1
 
 
+def test_postgresql_connections_plan_no_parallel_workers(app, api_client, make_notes):
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL settings; this run is the SQLite variant only")
+    with app.app_context():
+        with db.engine.connect() as connection:
+            setting = connection.exec_driver_sql("SHOW max_parallel_workers_per_gather")
+            assert setting.scalar() == "0"
+            # Set outside any transaction: the connection is left as SQLAlchemy expects.
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    make_notes(3)
+    assert api_client.get("/api/notes").json["total"] == 3
+
+
 def test_each_worker_thread_gets_one_postgresql_connection(database_url, monkeypatch):
     if not POSTGRES_URL:
         pytest.skip("PostgreSQL pool settings; this run is the SQLite variant only")

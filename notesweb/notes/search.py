@@ -273,10 +273,7 @@ class _Postgres:
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
         self.vector = literal_column("notes.search_vector")
-        # Pages are ordered by an expression no index holds, so that PostgreSQL finds
-        # the matches through the text indexes: walking the notes newest first, it
-        # would read each one's text (3 s for a rare word at 100,000 notes).
-        self.id = Note.id + 0
+        self.id = Note.id  # see count()
 
     @staticmethod
     def _tsquery(term: Term, weights: str = ""):
@@ -315,7 +312,15 @@ class _Postgres:
         return stmt.where(*(Note.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)))
 
     def count(self) -> tuple[int, bool]:
-        return _counted(self.hits())
+        """The count, which also decides how pages are walked. Few matches are found
+        through the text indexes, pages ordered by an expression no index holds:
+        walking the notes newest first, PostgreSQL would read each one's text (3 s for
+        a rare word at 100,000 notes). Many are found walking the notes newest first,
+        which stops once a page is full (3 ms for a word in half of them, against
+        680 ms through the indexes, which check every match)."""
+        total, exact = _counted(self.hits())
+        self.id = Note.id + 0 if exact else Note.id
+        return total, exact
 
 
 # Migration 0008's text search configuration: `simple`'s words, without accents.

@@ -14,7 +14,7 @@ from .auth import service
 from .exceptions import ValidationError
 from .extensions import db
 from .models import User
-from .notes import seed
+from .notes import search, seed
 
 user_cli = AppGroup("user", help="Manage accounts.")
 notes_cli = AppGroup("notes", help="Work with notes in bulk.")
@@ -108,9 +108,14 @@ def seed_command(username: str, count: int, batch: int, random_seed: int | None)
 @click.command("purge")
 @with_appcontext
 def purge() -> None:
-    """Delete ended sign-in sessions and expired API tokens (run it from cron)."""
+    """Delete ended sign-in sessions, expired API tokens, and the words of deleted
+    notes kept for search (run it from cron)."""
     sessions, tokens = service.purge_expired()
-    click.echo(f"deleted {sessions} ended sessions and {tokens} expired tokens")
+    words = search.prune_words()
+    click.echo(
+        f"deleted {sessions} ended sessions, {tokens} expired tokens"
+        f" and {words} words no note holds"
+    )
 
 
 def register_cli(app: Flask) -> None:

@@ -38,8 +38,9 @@ SQLITE_UP = [
     END""",
     "INSERT INTO notes_fts_titles(notes_fts_titles) VALUES ('rebuild')",
     # The words as the search index takes them (its own tokenizer, so the same case
-    # and accents), each once; a note's deletion leaves its words, which then match
-    # nothing.
+    # and accents), each once, up to 200 bytes: FTS5 cuts a longer one at 32 KB, even
+    # inside a character, and no one types such a word anyway. A note's deletion
+    # leaves its words, which then match nothing, until `flask purge` prunes them.
     "CREATE TABLE notes_fts_words (id INTEGER PRIMARY KEY, word TEXT NOT NULL UNIQUE)",
     # The words, indexed by their starts: each is one short row, so expanding a
     # prefix here costs as many rows as the words it may become.
@@ -49,6 +50,10 @@ SQLITE_UP = [
     """CREATE TRIGGER notes_fts_words_insert AFTER INSERT ON notes_fts_words BEGIN
         INSERT INTO notes_fts_words_index(rowid, word) VALUES (new.id, new.word);
     END""",
+    """CREATE TRIGGER notes_fts_words_delete AFTER DELETE ON notes_fts_words BEGIN
+        INSERT INTO notes_fts_words_index(notes_fts_words_index, rowid, word)
+        VALUES ('delete', old.id, old.word);
+    END""",
     # Where a note's text is cut into words, one note at a time: SQLite's only way to
     # use the tokenizer. It holds nothing between writes.
     """CREATE VIRTUAL TABLE notes_fts_tokenizer USING fts5(
@@ -57,18 +62,21 @@ SQLITE_UP = [
     "CREATE VIRTUAL TABLE notes_fts_tokenizer_terms USING fts5vocab(notes_fts_tokenizer, row)",
     """CREATE TRIGGER notes_fts_words_of_insert AFTER INSERT ON notes BEGIN
         INSERT INTO notes_fts_tokenizer(rowid, text) VALUES (new.id, new.title || ' ' || new.body);
-        INSERT OR IGNORE INTO notes_fts_words(word) SELECT term FROM notes_fts_tokenizer_terms;
+        INSERT OR IGNORE INTO notes_fts_words(word)
+            SELECT term FROM notes_fts_tokenizer_terms WHERE length(CAST(term AS BLOB)) <= 200;
         INSERT INTO notes_fts_tokenizer(notes_fts_tokenizer) VALUES ('delete-all');
     END""",
     """CREATE TRIGGER notes_fts_words_of_update AFTER UPDATE OF title, body ON notes BEGIN
         INSERT INTO notes_fts_tokenizer(rowid, text) VALUES (new.id, new.title || ' ' || new.body);
-        INSERT OR IGNORE INTO notes_fts_words(word) SELECT term FROM notes_fts_tokenizer_terms;
+        INSERT OR IGNORE INTO notes_fts_words(word)
+            SELECT term FROM notes_fts_tokenizer_terms WHERE length(CAST(term AS BLOB)) <= 200;
         INSERT INTO notes_fts_tokenizer(notes_fts_tokenizer) VALUES ('delete-all');
     END""",
     # The words of the notes already there, read from the search index itself.
     "CREATE VIRTUAL TABLE temp.notes_fts_terms USING fts5vocab(main, notes_fts, col)",
     """INSERT OR IGNORE INTO notes_fts_words(word)
-        SELECT DISTINCT term FROM temp.notes_fts_terms WHERE col IN ('title', 'body')""",
+        SELECT DISTINCT term FROM temp.notes_fts_terms
+        WHERE col IN ('title', 'body') AND length(CAST(term AS BLOB)) <= 200""",
     "DROP TABLE temp.notes_fts_terms",
 ]
 SQLITE_DOWN = [
@@ -76,6 +84,7 @@ SQLITE_DOWN = [
     "DROP TRIGGER notes_fts_words_of_insert",
     "DROP TABLE notes_fts_tokenizer_terms",
     "DROP TABLE notes_fts_tokenizer",
+    "DROP TRIGGER notes_fts_words_delete",
     "DROP TRIGGER notes_fts_words_insert",
     "DROP TABLE notes_fts_words_index",
     "DROP TABLE notes_fts_words",

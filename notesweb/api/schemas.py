@@ -177,8 +177,8 @@ class NoteListQuery(StrictSchema):
         metadata={
             "description": "Search: words (all must match; the last also as the start of "
             'a word), "exact phrases", -excluded words or phrases, tag:NAME. Results come '
-            "the notes with every term in the title first, then the others, newest "
-            "created first in each; each with its `snippet`. `sort` does not apply.",
+            "the notes with every term in the title first, then the others, the most "
+            "recently added first in each; each with its `snippet`. `sort` does not apply.",
             "maxLength": query.SEARCH_MAX,
             "pattern": BODY_PATTERN,  # no control characters but tabs and line breaks
         },

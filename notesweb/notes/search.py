@@ -2,7 +2,8 @@
 own full-text index (migration 0008), and paged by the list's own cursors and offsets.
 
 Relevance is read from each note alone: the notes with every term in the title
-first, then the rest; newest created first in each tier. So a page is walked
+first, then the rest; the most recently added first in each tier (by id, the order
+the index keeps). So a page is walked
 straight from the index, newest first, and stops when it is full, however many notes
 match: no search ranks every match (SQLite's bm25
 took 770 ms for a word in half of a million notes), and no account's notes weigh on
@@ -31,6 +32,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     true,
 )
 from sqlalchemy import table as sql_table
@@ -169,12 +171,13 @@ class _Sqlite:
     def _phrase(self, term: Term) -> str:
         """A term in FTS5's syntax. A word being typed past the index's prefix lengths
         is the words it may become, looked up in notes_fts_words (migration 0009): FTS5
-        would expand its prefix over the whole index, in each statement."""
+        would expand its prefix over the whole index, in each statement. Where none
+        is known (none there, or too many), FTS5's prefix has the last word."""
         if term not in self._phrases:
             word = term.words[0]
             if term.prefix and not term.phrase and len(word) > PREFIX_INDEXED:
-                if (words := _completions(word)) is not None:
-                    self._phrases[term] = f"({' OR '.join(map(_quoted, words or [word]))})"
+                if words := _completions(word):
+                    self._phrases[term] = f"({' OR '.join(map(_quoted, words))})"
             self._phrases.setdefault(term, _fts_phrase(term))
         return self._phrases[term]
 
@@ -256,6 +259,25 @@ def _completions(start: str) -> list[str] | None:
     return list(words) if len(words) <= COMPLETIONS_MAX else None
 
 
+def prune_words() -> int:
+    """Forgets the words no note holds any more (SQLite; see migration 0009), so that
+    nothing of a deleted note or account stays; returns how many. It reads the whole
+    index: a job for `flask purge`, not for a request."""
+    if db.engine.dialect.name != "sqlite":
+        return 0
+    session = db.session
+    session.execute(
+        text("CREATE VIRTUAL TABLE temp.notes_fts_terms USING fts5vocab(main, notes_fts, row)")
+    )
+    try:
+        held = select(literal_column("term")).select_from(text("temp.notes_fts_terms"))
+        pruned = session.execute(_WORDS.delete().where(_WORDS.c.word.not_in(held))).rowcount
+    finally:
+        session.execute(text("DROP TABLE temp.notes_fts_terms"))
+    session.commit()
+    return pruned
+
+
 def _quoted(word: str) -> str:
     """A word of the index as an FTS5 string (they hold letters and digits only)."""
     return f'"{word}"'
@@ -285,7 +307,9 @@ class _Postgres:
     def finds_inside(term: Term) -> bool:
         """Whether the term is also found inside words (by the trigram index)."""
         spaceless = SPACELESS.search(term.text)
-        return bool(spaceless) or not (term.quoted or len(term.text) < SUBSTRING_MIN)
+        # By its words' length, as a snippet marks them ("c++" is the word "c").
+        short = len(term.words) == 1 and len(term.words[0]) < SUBSTRING_MIN
+        return bool(spaceless) or not (term.quoted or short)
 
     def _found(self, term: Term, *, title_only: bool = False):
         found = self.vector.op("@@")(self._tsquery(term, "A" if title_only else ""))

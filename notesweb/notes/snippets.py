@@ -19,7 +19,11 @@ MARK, END_MARK = "\x02", "\x03"
 WIDTH, LEAD = 24, 4
 # Past this many characters a body is not read for a snippet (a note may hold 100,000).
 READ_MAX = 20_000
+# How many of a query's terms are marked, and how many places of each are read.
+TERMS_MARKED, HITS_READ = 16, 200
 HITS_WEIGHED = 50
+# A snippet's length in characters, and the most of it one word may take.
+CHARACTERS_MAX, LONG = 300, 80
 
 
 def _never(_term: Term) -> bool:
@@ -45,9 +49,10 @@ def snippet(body: str, query: SearchQuery, *, inside: Callable[[Term], bool] = _
         folded = [fold(word) for word in WORD.findall(text)]
     found: list[Term | None] = [None] * len(folded)  # the term each word is part of
     lines = Lines(folded)
-    for term in query.terms:
+    # Each term once, and the first few: a query may hold hundreds.
+    for term in list(dict.fromkeys(query.terms))[:TERMS_MARKED]:
         *whole, last = [fold(word) for word in term.words]
-        for end in lines.ending(last, term.prefix, inside(term) and not whole):
+        for end in lines.ending(last, term.prefix, inside(term) and not whole)[:HITS_READ]:
             start = end - len(whole)
             if start >= 0 and folded[start:end] == whole:
                 found[start : end + 1] = [term] * (len(whole) + 1)
@@ -60,12 +65,17 @@ def snippet(body: str, query: SearchQuery, *, inside: Callable[[Term], bool] = _
     if not window:
         return body[:200]
     parts, cursor = ["…" if start else ""], window[0].start() if start else 0
+    length = 0
     for i, word in enumerate(window, start):
-        parts.append(body[cursor : word.start()])
-        written = word.group()
-        parts.append(f"{MARK}{written}{END_MARK}" if found[i] is not None else written)
-        cursor = word.end()
-    parts.append("…" if WORD.search(body, cursor) else body[cursor:])
+        between = body[cursor : word.start()][:LONG]
+        # A word of a script written without spaces may be a whole sentence.
+        written = word.group() if len(word.group()) <= LONG else word.group()[:LONG] + "…"
+        parts += [between, f"{MARK}{written}{END_MARK}" if found[i] is not None else written]
+        cursor, length = word.end(), length + len(between) + len(written)
+        if length > CHARACTERS_MAX:
+            break
+    rest = body[cursor:]
+    parts.append("…" if WORD.search(body, cursor) or len(rest) > LONG else rest)
     return "".join(parts)
 
 

@@ -301,14 +301,20 @@ def test_a_tags_list_puts_its_pinned_notes_first_through_every_change(api_client
         assert titles == (["three", "two", "one"] if sort == "created" else ["one", "three", "two"])
 
 
+def migrated_with_notes(user, body: str, before: str) -> None:
+    """The database taken back to revision `before` with the notes of TITLES_IN_ORDER
+    (made in reverse, with `body`) in it, then upgraded again."""
+    owner = db.session.get(User, user.id)
+    for title in reversed(TITLES_IN_ORDER):
+        service.create_note(owner, title, body)
+    downgrade(revision=before)
+    db.session.remove()
+    upgrade()
+
+
 def test_the_migration_gives_the_notes_already_there_their_order(app, user, api_client):
     with app.app_context():
-        owner = db.session.get(User, user.id)
-        for title in reversed(TITLES_IN_ORDER):
-            service.create_note(owner, title, "kept")
-        downgrade(revision="0006")
-        db.session.remove()
-        upgrade()
+        migrated_with_notes(user, "kept", before="0006")
         keys = db.session.execute(text("SELECT sort_title FROM notes ORDER BY id")).scalars()
         assert list(keys)[:3] == ["zoo", "zebra", "eclipse"]
         assert not db.session.execute(text("SELECT count(*) FROM notes WHERE pinned")).scalar()
@@ -343,12 +349,7 @@ def test_a_tags_list_takes_each_order_as_the_whole_list_does(api_client, library
 
 def test_the_tag_orders_migration_copies_the_notes_already_there(app, user, api_client):
     with app.app_context():
-        owner = db.session.get(User, user.id)
-        for title in reversed(TITLES_IN_ORDER):
-            service.create_note(owner, title, "#kept")
-        downgrade(revision="0009")
-        db.session.remove()
-        upgrade()
+        migrated_with_notes(user, "#kept", before="0009")
     ids = {n["id"] for n in all_notes(api_client)}
     for sort in SORTS:
         assert by_cursor(api_client, 3, sort=sort, tag="kept") == tagged_in_order(

@@ -224,6 +224,10 @@ def test_wrong_methods_are_405_problems(client, make_notes, method, url):
         ("cursor=garbage", "cursor"),
         ("cursor=abc.def", "cursor"),
         ("limt=5", "limt"),
+        # One value asked for twice: neither is taken silently.
+        ("q=basil&q=pesto", "q"),
+        ("limit=5&limit=50", "limit"),
+        ("tag=work&tag=home", "tag"),
     ],
 )
 def test_invalid_query_values_are_422(client, query, field):

@@ -103,6 +103,17 @@ class StrictSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    @ma.pre_load
+    def _each_given_once(self, data, **_kwargs):
+        """A query parameter of one value given twice (`?q=a&q=b`) is refused: taking
+        either would answer a question other than the one asked."""
+        if not hasattr(data, "getlist"):  # a JSON body: each key is there once
+            return data
+        single = [key for key in data if key not in data.multiple_keys]
+        if repeated := [key for key in single if len(data.getlist(key)) > 1]:
+            raise ma.ValidationError({key: ["Give this parameter once."] for key in repeated})
+        return data
+
 
 class NoteCreate(StrictSchema):
     title = fields.String(required=True, validate=service_rule(clean_title), metadata=TITLE_DOC)

@@ -11,13 +11,15 @@ the order of another's (bm25 counts words across all accounts, and a cursor woul
 have shown the score). The total is counted up to COUNT_CAP.
 
 SQLite: the FTS5 table `notes_fts`, each tier its own MATCH. PostgreSQL: the
-generated `search_vector` (title weight A, body B); a word of three letters or more
-is also found inside longer words and in scripts written without spaces, through the
-trigram index."""
+generated `search_vector`, and titles' words in an index of their own; a word of
+three letters or more is also found inside longer words, which are looked up among
+the words of the index (migration 0011), and text in scripts written without spaces
+is searched through its trigrams."""
 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import replace
 
 from markupsafe import Markup, escape
@@ -25,6 +27,7 @@ from sqlalchemy import (
     Integer,
     Text,
     and_,
+    cast,
     column,
     func,
     literal,
@@ -36,6 +39,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy import table as sql_table
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
@@ -260,11 +264,11 @@ def _completions(start: str) -> list[str] | None:
 
 
 def prune_words() -> int:
-    """Forgets the words no note holds any more (SQLite; see migration 0009), so that
+    """Forgets the words no note holds any more (migrations 0009 and 0011), so that
     nothing of a deleted note or account stays; returns how many. It reads the whole
     index: a job for `flask purge`, not for a request."""
-    if db.engine.dialect.name != "sqlite":
-        return 0
+    if db.engine.dialect.name == "postgresql":
+        return _prune_postgresql_words()
     session = db.session
     session.execute(
         text("CREATE VIRTUAL TABLE temp.notes_fts_terms USING fts5vocab(main, notes_fts, row)")
@@ -275,6 +279,36 @@ def prune_words() -> int:
     finally:
         session.execute(text("DROP TABLE temp.notes_fts_terms"))
     session.commit()
+    return pruned
+
+
+# Migration 0011's lock: each write holds it shared while it adds its words.
+WORDS_LOCK = 7_260_011
+PRUNE_BATCH = 1_000
+
+
+def _prune_postgresql_words() -> int:
+    """The words no note seems to hold, found without a lock by reading every note's
+    words once (looking each word up in the text index instead took 36 s for 9,900
+    words at 100,000 notes). Each is then looked up again, and deleted, under
+    WORDS_LOCK: taken alone, it waits for the writes adding words to end and holds
+    new ones back until the deletion is committed, so that a word a note is being
+    given is never deleted (the note would then not be found by a part of it)."""
+    session, pruned = db.session, 0
+    word = _PG_WORDS.c.word
+    held = select(func.unnest(func.tsvector_to_array(_VECTOR)).label("word")).select_from(Note)
+    held = held.distinct().subquery()
+    unheld = select(word).outerjoin(held, held.c.word == word).where(held.c.word.is_(None))
+    gone = session.scalars(unheld).all()
+    session.commit()
+    lexeme = func.replace(func.replace(word, "\\", "\\\\"), "'", "''")
+    in_a_note = select(Note.id).where(_VECTOR.bool_op("@@")(cast("'" + lexeme + "'", TSQUERY)))
+    for start in range(0, len(gone), PRUNE_BATCH):
+        session.execute(select(func.pg_advisory_xact_lock(WORDS_LOCK)))
+        batch = gone[start : start + PRUNE_BATCH]
+        deleted = _PG_WORDS.delete().where(word.in_(batch), ~in_a_note.exists())
+        pruned += session.execute(deleted).rowcount
+        session.commit()
     return pruned
 
 
@@ -289,50 +323,96 @@ def _in(phrases: list[str], columns: str = BOTH) -> str:
 
 
 class _Postgres:
-    """The generated `search_vector` with its GIN index, and the trigram index for
-    parts of words."""
+    """The generated `search_vector` with its GIN index, titles' words in an index of
+    their own; parts of words found among the words of the index, or else in the text
+    through the trigram index."""
 
     def __init__(self, owner: User, query: SearchQuery):
         self.owner, self.query = owner, query
-        self.vector = literal_column("notes.search_vector")
+        self.vector = _VECTOR
         self.id = Note.id  # see count()
+        self._holding: dict[Term, list[str] | None] = {}
 
     @staticmethod
-    def _tsquery(term: Term, weights: str = ""):
-        """A term as a tsquery (its words quoted: they hold letters and digits only),
-        found with one of the `weights` (A: the title), or any."""
-        return func.to_tsquery(_CONFIGURATION, _tsquery_text(term, weights))
+    def _tsquery(term: Term):
+        """A term as a tsquery (its words quoted: they hold letters and digits only)."""
+        return func.to_tsquery(_CONFIGURATION, _tsquery_text(term))
 
     @staticmethod
     def finds_inside(term: Term) -> bool:
-        """Whether the term is also found inside words (by the trigram index)."""
+        """Whether the term is also found inside words."""
         spaceless = SPACELESS.search(term.text)
         # By its words' length, as a snippet marks them ("c++" is the word "c").
         short = len(term.words) == 1 and len(term.words[0]) < SUBSTRING_MIN
         return bool(spaceless) or not (term.quoted or short)
 
     def _found(self, term: Term, *, title_only: bool = False):
-        found = self.vector.op("@@")(self._tsquery(term, "A" if title_only else ""))
+        vector = _TITLE_VECTOR if title_only else self.vector
+        query = self._tsquery(term)
         if not self.finds_inside(term):
-            return found
+            return vector.bool_op("@@")(query)
+        if (words := self._words_holding(term)) is not None:
+            if words:
+                query = query.op("||")(cast(_lexemes(words), TSQUERY))
+            return vector.bool_op("@@")(query)
+        # Text written without spaces, or a part of too many words: the text itself.
         text = Note.title
         if not title_only:
             text = text.concat(literal_column("' '")).concat(Note.body)
         # Escaped once unaccented: unaccent turns "％" into "%".
         inside = _like_escaped(func.notes_unaccent(term.text))
+        found = vector.bool_op("@@")(query)
         return or_(found, func.notes_unaccent(text).ilike(literal("%") + inside + literal("%")))
+
+    def _words_holding(self, term: Term) -> list[str] | None:
+        """The words of the index that hold the term (up to INSIDE_WORDS_MAX; None past
+        it, or for text written without spaces: PostgreSQL takes a run of it as one
+        word, and none longer than 2 KB)."""
+        if SPACELESS.search(term.text):
+            return None
+        if term not in self._holding:
+            part = _like_escaped(func.lower(func.notes_unaccent(term.text)))
+            holding = _PG_WORDS.c.word.like(literal("%") + part + literal("%"))
+            found = select(_PG_WORDS.c.word).where(holding).limit(INSIDE_WORDS_MAX + 1)
+            words = db.session.scalars(found).all()
+            self._holding[term] = list(words) if len(words) <= INSIDE_WORDS_MAX else None
+        return self._holding[term]
 
     def tiers(self) -> tuple[tuple[int, object], ...]:
         if not self.query.terms:
             return ((ELSEWHERE, true()),)
-        in_title = and_(*(self._found(term, title_only=True) for term in self.query.terms))
+        if (titled := self._titled()) is not None:
+            return ((IN_TITLE, Note.id.in_(titled)), (ELSEWHERE, Note.id.not_in(titled)))
+        in_title = self._in_title()
         return ((IN_TITLE, in_title), (ELSEWHERE, not_(in_title)))
 
+    def _in_title(self):
+        return and_(*(self._found(term, title_only=True) for term in self.query.terms))
+
+    def _titled(self) -> list[int] | None:
+        """The ids of the matches with every term in the title, up to TITLED_MAX (None
+        past it: so many are walked to, newest first), read through the titles'
+        index. The planner cannot tell how many they are (a part of a word may be any
+        of hundreds of words), and walking the notes newest first for a title tier
+        that holds none reads every note (500 ms at 100,000 notes); through the
+        index, a title tier costs as many notes as it holds, up to TITLED_MAX."""
+        # The owner's notes picked by owner_id + 0, through no index: the planner
+        # would read them all through theirs, guessing that most titles match.
+        mine = select(Note.id).where((Note.owner_id + 0) == self.owner.id, self._in_title())
+        with _through_indexes():
+            ids = db.session.scalars(self._filtered(mine).limit(TITLED_MAX + 1)).all()
+        return list(ids) if len(ids) <= TITLED_MAX else None
+
     def hits(self):
-        stmt = notes_query(self.owner).with_only_columns(self.id.label("id"))
-        stmt = stmt.where(*(self._found(term) for term in self.query.terms))
+        found = (self._found(term) for term in self.query.terms)
+        return self._filtered(
+            notes_query(self.owner).with_only_columns(self.id.label("id")).where(*found)
+        )
+
+    def _filtered(self, stmt):
+        """`stmt`'s notes without the excluded terms, with the query's tags."""
         for term in self.query.excluded:
-            stmt = stmt.where(not_(self.vector.op("@@")(self._tsquery(term))))
+            stmt = stmt.where(not_(self.vector.bool_op("@@")(self._tsquery(term))))
         return stmt.where(*(Note.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)))
 
     def count(self) -> tuple[int, bool]:
@@ -348,18 +428,48 @@ class _Postgres:
 
 
 # Migration 0008's text search configuration: `simple`'s words, without accents.
-_CONFIGURATION = literal_column("'notes_search'")
+_CONFIGURATION = literal_column("'notes_search'::regconfig")
+# Migration 0008's generated column: a note's words, those of its title weighed A.
+_VECTOR = literal_column("notes.search_vector")
+# A title's words, as migration 0011 indexes them.
+_TITLE_VECTOR = func.to_tsvector(_CONFIGURATION, Note.title)
+# Migration 0011's words of the index: the lexemes of every note's search_vector.
+_PG_WORDS = sql_table("notes_fts_words", column("word", Text))
+# A title tier of more notes than this is walked to, newest first, not read whole.
+TITLED_MAX = 1_000
+# A part of more words than this is looked for in the notes' text (their trigrams):
+# each word is one more term for every note a search reads.
+INSIDE_WORDS_MAX = 5_000
 
 
-def _tsquery_text(term: Term, weights: str = "") -> str:
+@contextmanager
+def _through_indexes():
+    """The statements run inside read rows through indexes only, by a bitmap of their
+    matches: never by walking the table, or an index in order, for a LIMIT the
+    planner guessed would come soon. (A statement that fails inside fails the
+    transaction, whose rollback undoes the settings.)"""
+    session = db.session
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    session.execute(text("SET LOCAL enable_indexscan = off"))
+    yield
+    session.execute(text("RESET enable_seqscan"))
+    session.execute(text("RESET enable_indexscan"))
+
+
+def _tsquery_text(term: Term) -> str:
     """A term as tsquery text: its words one after another, the last one also as a
-    word's start if it may be, each found with one of `weights` (or any)."""
-    marks = [weights] * len(term.words)
+    word's start if it may be."""
+    words = [f"'{word}'" for word in term.words]
     if term.prefix:
-        marks[-1] = "*" + weights
-    pairs = zip(term.words, marks, strict=True)
-    words = [f"'{word}':{mark}" if mark else f"'{word}'" for word, mark in pairs]
+        words[-1] += ":*"
     return f"({' <-> '.join(words)})"
+
+
+def _lexemes(words: list[str]):
+    """Any of `words` (lexemes as they are, not cut or changed again) as tsquery text.
+    The shortest first: the most common, which end a note's check soonest."""
+    quoted = (word.replace("\\", "\\\\").replace("'", "''") for word in sorted(words, key=len))
+    return literal(" | ".join(f"'{word}'" for word in quoted))
 
 
 def _like_escaped(text):

@@ -9,7 +9,7 @@ from .test_markdown import XSS
 # Every kind of Markdown, and every hostile input the sanitiser is tested with.
 RICH = "\n\n".join(
     [
-        "# Heading #tagged #Other\n\n## Sub\n\n- [x] done\n- [ ] open\n\n1. one\n2. two",
+        "# Heading #tagged #Other/nested\n\n## Sub\n\n- [x] done\n- [ ] open\n\n1. one\n2. two",
         "| a | b |\n|:-|-:|\n| 1 | 2 |\n\n> quoted\n\n```js\ncode\n```",
         "**bold** _em_ ~~gone~~ `x` https://example.com ![pic](p.png) [ref][r]\n\n[r]: /notes",
         *XSS,

@@ -188,7 +188,8 @@ def test_postgresql_finds_parts_of_words_and_of_spaceless_text(
     assert set(found(api_client, "lanni")) == keys(notes, "meeting", "budget")
     # Edited, a note's new words are found inside too; in titles first.
     api_client.patch(f"/api/notes/{notes['garden']}", json={"title": "Xylophones"})
-    assert found(api_client, "lopho") == [notes["garden"]]
+    later = api_client.post("/api/notes", json={"title": "Band", "body": "a xylophone"})
+    assert found(api_client, "lopho") == [notes["garden"], later.json["id"]]
     assert found(api_client, "ylo ant") == [notes["garden"]]
     assert set(found(api_client, "タワー")) == keys(notes, "tokyo")
     assert set(found(api_client, '"eteria"')) == set()  # quoted: a whole word

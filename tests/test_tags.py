@@ -66,7 +66,8 @@ def rows_in_step(app) -> None:
             linked = db.session.scalars(
                 select(Tag.key).join(NoteTag).where(NoteTag.note_id == note.id)
             )
-            assert sorted(linked) == sorted(found), note
+            # Listed under the tags its nested ones are inside too.
+            assert sorted(linked) == sorted(tags.with_parents(found)), note
             assert [tags.tag_key(n) for n in note.tags] == sorted(found), note
             copies = db.session.execute(
                 select(NoteTag.updated_at, NoteTag.pinned).where(NoteTag.note_id == note.id)
@@ -127,6 +128,66 @@ def test_tags_follow_every_edit_and_delete(app, api_client):
     # A refused edit changes no tags.
     assert api_client.patch(f"/api/notes/{other['id']}", json={"title": ""}).status_code == 422
     assert tag_counts(api_client) == {"b": 1}
+
+
+def test_a_nested_tag_lists_its_notes_under_its_parents_too(app, api_client):
+    post = lambda body: api_client.post("/api/notes", json={"title": "T", "body": body})  # noqa: E731
+    first = post("#Project/Alpha/one").get_json()
+    second = post("#project/beta and #project").get_json()
+    post("#2026/trips")  # "2026" holds no letter: no tag
+    assert first["tags"] == ["Project/Alpha/one"]  # as written: no parents
+    # Named as first written, even as a parent.
+    assert second["tags"] == ["Project", "project/beta"]
+    assert tag_counts(api_client) == {
+        "2026/trips": 1,
+        "Project": 2,  # named as first written, counted once a note
+        "Project/Alpha": 1,
+        "Project/Alpha/one": 1,
+        "project/beta": 1,
+    }
+    listed = lambda tag: [n["id"] for n in api_client.get(f"/api/notes?tag={tag}").json["items"]]  # noqa: E731
+    assert listed("project") == [second["id"], first["id"]]
+    assert listed("project/alpha") == [first["id"]]
+    assert listed("alpha") == []
+    assert [n["id"] for n in api_client.get("/api/notes?q=tag:project").json["items"]] == [
+        second["id"],
+        first["id"],
+    ]
+    rows_in_step(app)
+    url = f"/api/notes/{first['id']}"
+    api_client.patch(url, json={"body": "#project/beta now"})
+    assert tag_counts(api_client) == {"2026/trips": 1, "Project": 2, "project/beta": 2}
+    rows_in_step(app)
+    api_client.delete(url)
+    assert tag_counts(api_client) == {"2026/trips": 1, "Project": 1, "project/beta": 1}
+    rows_in_step(app)
+
+
+def written_then_back_to(user, bodies: list[str], revision: str) -> None:
+    """Notes of these bodies, then the database taken back to `revision`."""
+    owner = db.session.get(User, user.id)
+    for body in bodies:
+        service.create_note(owner, "T", body)
+    downgrade(revision=revision)
+    db.session.remove()
+
+
+def test_the_nesting_migration_lists_the_notes_already_there_under_parents(app, user):
+    with app.app_context():
+        written_then_back_to(user, ["#work/clients/acme", "#Work and #work/admin", "#home"], "0011")
+        rows = db.session.execute(text("SELECT count(*) FROM note_tags")).scalar()
+        assert rows == 4  # each tag as written, once a note
+        db.session.remove()
+        upgrade()
+        counts = dict(db.session.execute(text("SELECT name, note_count FROM tags")).all())
+        assert counts == {
+            "work/clients/acme": 1,
+            "work": 2,
+            "work/clients": 1,
+            "work/admin": 1,
+            "home": 1,
+        }
+    rows_in_step(app)
 
 
 def test_a_tags_notes_page_by_cursor_and_by_offset(api_client):
@@ -224,13 +285,26 @@ def test_in_the_browser_tags_link_to_their_notes(client, api_client):
     assert "No notes carry #nothing" in empty.select_one("#notes").get_text()
 
 
+def test_the_tags_page_shows_nested_tags_inside_their_parents(client, api_client):
+    for body in ("#project/beta", "#project-x", "#project/alpha/one", "#2026/trips"):
+        api_client.post("/api/notes", json={"title": "T", "body": body})
+    page = soup(client.get("/notes/tags"))
+    top = page.select("#tag-list > li")
+    assert [li["data-tag"] for li in top] == ["2026/trips", "project", "project-x"]
+    project = top[1]
+    assert project.select_one("a").get_text() == "#project"
+    assert [li["data-tag"] for li in project.select(":scope > ul > li")] == [
+        "project/alpha",
+        "project/beta",
+    ]
+    alpha = project.select_one("li[data-tag='project/alpha']")
+    assert [li["data-tag"] for li in alpha.select("li")] == ["project/alpha/one"]
+    assert alpha.select_one("a")["href"] == "/notes/?tag=project/alpha"
+
+
 def test_the_tag_migration_tags_the_notes_already_there(app, user):
     with app.app_context():
-        owner = db.session.get(User, user.id)
-        for body in ("#Alpha and #beta", "#ALPHA again", "```\n#code\n```"):
-            service.create_note(owner, "T", body)
-        downgrade(revision="0005")
-        db.session.remove()
+        written_then_back_to(user, ["#Alpha and #beta", "#ALPHA again", "```\n#code\n```"], "0005")
         upgrade()
         counts = dict(db.session.execute(text("SELECT name, note_count FROM tags")).all())
         names = db.session.execute(text("SELECT tag_names FROM notes ORDER BY id")).scalars()

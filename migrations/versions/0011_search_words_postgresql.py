@@ -1,9 +1,10 @@
 """PostgreSQL: titles' words indexed apart; and every word the search index holds,
-kept in step by triggers, with a trigram index; so that a search finds the words a part of a word is inside in this
-short table, and then the notes holding them through the text index. Asked of the
-notes' trigram index instead, a rare word rechecked thousands of notes' whole text
-for it (300 ms, three times a search, at 100,000 notes). SQLite needs nothing: its
-index finds no part of a word but a word's start (migration 0009 keeps its words).
+kept in step by triggers, with a trigram index, so that a search finds the words a
+part of a word is inside in this short table, and then the notes holding them
+through the text index. Asked of the notes' trigram index instead, a rare word
+rechecked thousands of notes' whole text for it (300 ms, three times a search, at
+100,000 notes). SQLite needs nothing: its index finds no part of a word but a word's
+start (migration 0009 keeps its words).
 
 Revision ID: 0011
 Revises: 0010
@@ -21,31 +22,35 @@ depends_on = None
 # that it never forgets one a note being written holds (notesweb.notes.search).
 WORDS_LOCK = 7_260_011
 
+# A note's words: its search_vector's lexemes (already in lower case and without
+# accents), and its title's apart (in_title).
+WORDS = """SELECT false, unnest(tsvector_to_array(search_vector)) FROM {notes}
+    UNION SELECT true, unnest(tsvector_to_array(
+        to_tsvector('notes_search'::regconfig, title))) FROM {notes}"""
+# A statement's rows' words, once and in one order: two writers adding the same new
+# words wait for each other in the same order, never in a circle.
+ADD = f"""INSERT INTO notes_fts_words (in_title, word)
+    {WORDS.format(notes="written")} ORDER BY 1, 2
+    ON CONFLICT DO NOTHING"""
+
 POSTGRESQL_UP = [
-    # The lexemes of search_vector: already lower case and without accents. A note's
-    # deletion leaves its words, which then match nothing, until `flask purge`.
-    "CREATE TABLE notes_fts_words (word text PRIMARY KEY)",
+    # A note's deletion leaves its words, which then match nothing, until `flask purge`.
+    """CREATE TABLE notes_fts_words (
+        in_title boolean NOT NULL, word text NOT NULL, PRIMARY KEY (in_title, word))""",
     """CREATE INDEX ix_notes_fts_words_trigrams ON notes_fts_words
         USING gin (word public.gin_trgm_ops)""",
-    # Once a statement, for all of its rows and in one order: two writers adding the
-    # same new words wait for each other in the same order, never in a circle.
     f"""CREATE FUNCTION notes_fts_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM pg_advisory_xact_lock_shared({WORDS_LOCK});
         IF TG_OP = 'UPDATE' THEN
-            INSERT INTO notes_fts_words (word)
-            SELECT DISTINCT word
-            FROM new_notes JOIN old_notes USING (id),
-                unnest(tsvector_to_array(new_notes.search_vector)) AS word
-            WHERE new_notes.search_vector IS DISTINCT FROM old_notes.search_vector
-            ORDER BY word
-            ON CONFLICT (word) DO NOTHING;
+            WITH written AS (
+                SELECT new_notes.search_vector, new_notes.title
+                FROM new_notes JOIN old_notes USING (id)
+                WHERE new_notes.search_vector IS DISTINCT FROM old_notes.search_vector)
+            {ADD};
         ELSE
-            INSERT INTO notes_fts_words (word)
-            SELECT DISTINCT word
-            FROM new_notes, unnest(tsvector_to_array(new_notes.search_vector)) AS word
-            ORDER BY word
-            ON CONFLICT (word) DO NOTHING;
+            WITH written AS (SELECT search_vector, title FROM new_notes)
+            {ADD};
         END IF;
         RETURN NULL;
     END $$""",
@@ -55,8 +60,7 @@ POSTGRESQL_UP = [
     """CREATE TRIGGER notes_fts_words_update AFTER UPDATE ON notes
         REFERENCING OLD TABLE AS old_notes NEW TABLE AS new_notes
         FOR EACH STATEMENT EXECUTE FUNCTION notes_fts_words_add()""",
-    """INSERT INTO notes_fts_words (word)
-        SELECT DISTINCT unnest(tsvector_to_array(search_vector)) FROM notes""",
+    f"INSERT INTO notes_fts_words (in_title, word) {WORDS.format(notes='notes')}",
     "ANALYZE notes_fts_words",
     # Titles' words apart: the notes with a search's words in the title are found in
     # an index of their own, and the planner knows how few they are (walking the

@@ -208,7 +208,8 @@ class NoteListQuery(StrictSchema):
         validate=service_rule(check_tag),
         metadata={
             "description": "Only the notes carrying this tag (any case, with or without "
-            "its `#`); `total` counts them.",
+            "its `#`), or a tag nested in it (`project` lists `project/alpha`'s notes); "
+            "`total` counts them.",
             "pattern": rf"^{_NOT_CONTROL}{{1,{TAG_ASKED_MAX}}}$",
         },
     )
@@ -221,7 +222,10 @@ class NoteListQuery(StrictSchema):
 
 class TagCount(ma.Schema):
     name = fields.String(required=True, metadata={"description": "As first written, without '#'."})
-    count = fields.Integer(required=True, metadata={"description": "Notes carrying it."})
+    count = fields.Integer(
+        required=True,
+        metadata={"description": "Notes carrying it, or a tag nested in it (`project/alpha`)."},
+    )
 
 
 class TagList(ma.Schema):

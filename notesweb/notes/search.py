@@ -24,11 +24,13 @@ from dataclasses import replace
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    Boolean,
     Integer,
     Text,
     and_,
     cast,
     column,
+    false,
     func,
     literal,
     literal_column,
@@ -37,6 +39,8 @@ from sqlalchemy import (
     select,
     text,
     true,
+    tuple_,
+    union,
 )
 from sqlalchemy import table as sql_table
 from sqlalchemy.dialects.postgresql import TSQUERY
@@ -202,13 +206,21 @@ class _Sqlite:
             return ((ELSEWHERE, true()),)
         phrases = [self._phrase(term) for term in self.query.terms]
         in_title = self._rows(self.titles, self._match(self.titles, _in(phrases, "title")))
-        if excluded := self._excluded():
-            unwanted = self._match(self.fts, " OR ".join(excluded), owned=self.owner_in_index)
-            in_title = in_title.where(ROWID.not_in(select(self.fts.c.rowid).where(unwanted)))
         matching = self._match(
-            self.fts, _in(phrases), _in(phrases, TITLE), *excluded, owned=self.owner_in_index
+            self.fts,
+            _in(phrases),
+            _in(phrases, TITLE),
+            *self._excluded(),
+            owned=self.owner_in_index,
         )
-        return ((IN_TITLE, in_title), (ELSEWHERE, matching))
+        return ((IN_TITLE, in_title.where(*self._unwanted(ROWID))), (ELSEWHERE, matching))
+
+    def _unwanted(self, note_id) -> list:
+        """That the note `note_id` holds none of the excluded terms, if any."""
+        if not (excluded := self._excluded()):
+            return []
+        unwanted = self._match(self.fts, " OR ".join(excluded), owned=self.owner_in_index)
+        return [note_id.not_in(select(self.fts.c.rowid).where(unwanted))]
 
     def _rows(self, table, matching):
         """The ids of `table`'s matches that are the owner's and carry the query's tags."""
@@ -224,10 +236,7 @@ class _Sqlite:
         if self.query.terms:
             return self._rows(self.fts, true())
         stmt = notes_query(self.owner).with_only_columns(self.id.label("id"))
-        for term in self.query.excluded:
-            matching = literal_column("notes_fts").op("MATCH")(_in([_fts_phrase(term)]))
-            stmt = stmt.where(Note.id.not_in(select(self.fts.c.rowid).where(matching)))
-        return stmt.where(*self._tagged())
+        return stmt.where(*self._unwanted(Note.id), *self._tagged())
 
     def _tagged(self) -> list:
         return [self.id.in_(notes) for notes in _carrying(self.owner, self.query.tags)]
@@ -295,21 +304,34 @@ def _prune_postgresql_words() -> int:
     new ones back until the deletion is committed, so that a word a note is being
     given is never deleted (the note would then not be found by a part of it)."""
     session, pruned = db.session, 0
-    word = _PG_WORDS.c.word
-    held = select(func.unnest(func.tsvector_to_array(_VECTOR)).label("word")).select_from(Note)
-    held = held.distinct().subquery()
-    unheld = select(word).outerjoin(held, held.c.word == word).where(held.c.word.is_(None))
-    gone = session.scalars(unheld).all()
+    in_title, word = _PG_WORDS.c.in_title, _PG_WORDS.c.word
+    held = union(*(_lexemes_of(vector, title) for vector, title in _WORD_SETS)).subquery()
+    unheld = (
+        select(in_title, word)
+        .outerjoin(held, and_(held.c.in_title == in_title, held.c.word == word))
+        .where(held.c.word.is_(None))
+    )
+    gone = [tuple(row) for row in session.execute(unheld)]
     session.commit()
     lexeme = func.replace(func.replace(word, "\\", "\\\\"), "'", "''")
-    in_a_note = select(Note.id).where(_VECTOR.bool_op("@@")(cast("'" + lexeme + "'", TSQUERY)))
+    query = cast(literal("'") + lexeme + literal("'"), TSQUERY)
+    in_a_note = or_(
+        *(
+            and_(in_title == title, select(Note.id).where(vector.bool_op("@@")(query)).exists())
+            for vector, title in _WORD_SETS
+        )
+    )
     for start in range(0, len(gone), PRUNE_BATCH):
         session.execute(select(func.pg_advisory_xact_lock(WORDS_LOCK)))
-        batch = gone[start : start + PRUNE_BATCH]
-        deleted = _PG_WORDS.delete().where(word.in_(batch), ~in_a_note.exists())
-        pruned += session.execute(deleted).rowcount
+        batch = tuple_(in_title, word).in_(gone[start : start + PRUNE_BATCH])
+        pruned += session.execute(_PG_WORDS.delete().where(batch, ~in_a_note)).rowcount
         session.commit()
     return pruned
+
+
+def _lexemes_of(vector, in_title: bool):
+    words = func.unnest(func.tsvector_to_array(vector)).label("word")
+    return select(literal(in_title).label("in_title"), words).select_from(Note)
 
 
 def _quoted(word: str) -> str:
@@ -331,7 +353,7 @@ class _Postgres:
         self.owner, self.query = owner, query
         self.vector = _VECTOR
         self.id = Note.id  # see count()
-        self._holding: dict[Term, list[str] | None] = {}
+        self._holding: dict[tuple[Term, bool], list[str] | None] = {}
 
     @staticmethod
     def _tsquery(term: Term):
@@ -351,7 +373,11 @@ class _Postgres:
         query = self._tsquery(term)
         if not self.finds_inside(term):
             return vector.bool_op("@@")(query)
-        if (words := self._words_holding(term)) is not None:
+        if (words := self._words_holding(term, title_only)) is not None:
+            if len(term.words) == 1:
+                # Any word holding it, as the index has it: no note's text is read again
+                # to tell whether a word only starts so.
+                return vector.bool_op("@@")(cast(_lexemes(words), TSQUERY)) if words else false()
             if words:
                 query = query.op("||")(cast(_lexemes(words), TSQUERY))
             return vector.bool_op("@@")(query)
@@ -364,19 +390,28 @@ class _Postgres:
         found = vector.bool_op("@@")(query)
         return or_(found, func.notes_unaccent(text).ilike(literal("%") + inside + literal("%")))
 
-    def _words_holding(self, term: Term) -> list[str] | None:
-        """The words of the index that hold the term (up to INSIDE_WORDS_MAX; None past
-        it, or for text written without spaces: PostgreSQL takes a run of it as one
-        word, and none longer than 2 KB)."""
+    def _words_holding(self, term: Term, in_title: bool) -> list[str] | None:
+        """The words of the index (of titles alone, `in_title`) that hold the term, up
+        to INSIDE_WORDS_MAX; None past it, or for text written without spaces:
+        PostgreSQL takes a run of it as one word, and none longer than 2 KB."""
         if SPACELESS.search(term.text):
             return None
-        if term not in self._holding:
-            part = _like_escaped(func.lower(func.notes_unaccent(term.text)))
+        if (term, in_title) not in self._holding:
+            written = term.words[0] if len(term.words) == 1 else term.text
+            part = _like_escaped(func.lower(func.notes_unaccent(written)))
             holding = _PG_WORDS.c.word.like(literal("%") + part + literal("%"))
-            found = select(_PG_WORDS.c.word).where(holding).limit(INSIDE_WORDS_MAX + 1)
-            words = db.session.scalars(found).all()
-            self._holding[term] = list(words) if len(words) <= INSIDE_WORDS_MAX else None
-        return self._holding[term]
+            found = select(_PG_WORDS.c.word).where(_PG_WORDS.c.in_title == in_title, holding)
+            words = db.session.scalars(found.limit(INSIDE_WORDS_MAX + 1)).all()
+            within = len(words) <= INSIDE_WORDS_MAX
+            self._holding[term, in_title] = list(words) if within else None
+        return self._holding[term, in_title]
+
+    def _breadth(self, term: Term) -> int:
+        """How many words a note is looked in for the term (all, in its text)."""
+        if not self.finds_inside(term):
+            return 1
+        words = self._words_holding(term, in_title=False)
+        return len(words) if words is not None else INSIDE_WORDS_MAX + 1
 
     def tiers(self) -> tuple[tuple[int, object], ...]:
         if not self.query.terms:
@@ -404,7 +439,10 @@ class _Postgres:
         return list(ids) if len(ids) <= TITLED_MAX else None
 
     def hits(self):
-        found = (self._found(term) for term in self.query.terms)
+        # The term of fewest words first: PostgreSQL checks a note's terms in the
+        # order written, and most notes fail the first (a part of a thousand words
+        # is a thousand lookups in each note's words).
+        found = (self._found(term) for term in sorted(self.query.terms, key=self._breadth))
         return self._filtered(
             notes_query(self.owner).with_only_columns(self.id.label("id")).where(*found)
         )
@@ -433,8 +471,11 @@ _CONFIGURATION = literal_column("'notes_search'::regconfig")
 _VECTOR = literal_column("notes.search_vector")
 # A title's words, as migration 0011 indexes them.
 _TITLE_VECTOR = func.to_tsvector(_CONFIGURATION, Note.title)
-# Migration 0011's words of the index: the lexemes of every note's search_vector.
-_PG_WORDS = sql_table("notes_fts_words", column("word", Text))
+# Migration 0011's words of the index: the lexemes of every note's search_vector,
+# and of its title's alone (in_title).
+_PG_WORDS = sql_table("notes_fts_words", column("in_title", Boolean), column("word", Text))
+# The words of the index: a note's, and its title's.
+_WORD_SETS = ((_VECTOR, False), (_TITLE_VECTOR, True))
 # A title tier of more notes than this is walked to, newest first, not read whole.
 TITLED_MAX = 1_000
 # A part of more words than this is looked for in the notes' text (their trigrams):

@@ -19,7 +19,7 @@ from ..models import Note, NoteTag, Tag, User, utcnow
 from .markdown import excerpt
 from .orders import sort_title
 from .service import add_to_note_count
-from .tags import tag_insert, tag_key
+from .tags import tag_insert, tag_key, with_parents
 
 BATCH = 10_000
 SPREAD = timedelta(days=730)
@@ -185,7 +185,7 @@ def seed_notes(
                 **{key: row[key] for key in ("updated_at", "created_at", "sort_title")},
             }
             for note_id, (row, tags) in zip(ids, notes, strict=True)
-            for tag in tags
+            for tag in with_parents({tag_key(tag): tag for tag in tags}).values()
         ]
         if links:
             db.session.execute(insert(NoteTag.__table__), links)
@@ -221,7 +221,7 @@ def _insert_notes(rows: list[dict]) -> list[int]:
 def _owners_tags(owner: User) -> tuple[dict[str, int], dict[str, str]]:
     """The seed's tags as the owner's: key -> id and key -> name (as first written,
     which may be the owner's own spelling)."""
-    keys = {tag_key(tag): tag for tag in TAGS}
+    keys = with_parents({tag_key(tag): tag for tag in TAGS})
     db.session.execute(
         tag_insert()
         .values(

@@ -70,6 +70,18 @@ def find_tags(title: str, body: str) -> dict[str, str]:
     return tags
 
 
+def with_parents(found: dict[str, str]) -> dict[str, str]:
+    """`found` (key -> name) with the tags each nested one is inside: a note tagged
+    #project/alpha is listed under #project too. A parent without a letter ("#2026"
+    of "#2026/trips") is no tag."""
+    every = dict(found)
+    for name in found.values():
+        for end in (i for i, c in enumerate(name) if c == "/"):
+            if (parent := _name(name[:end])) is not None:
+                every.setdefault(tag_key(parent), parent)
+    return every
+
+
 def _texts_outside_code(body: str) -> list[str]:
     """The body's text as written, without its code, raw HTML and links' addresses:
     each inline run put back together from its tokens (emphasis marks and escapes
@@ -126,8 +138,10 @@ def tag_names(owner_id: int, found: dict[str, str]) -> str:
 def retag(note: Note, found: dict[str, str], *, had: list[str]) -> None:
     """Brings the note's tag rows and its tags' counts in step with `found` (key ->
     name), in the caller's transaction; `had` are the names it carried. The note must
-    be flushed (it has its id and its new `updated_at`)."""
-    before = {tag_key(name) for name in had}
+    be flushed (it has its id and its new `updated_at`). A note is listed under the
+    tags its nested ones are inside too (`with_parents`)."""
+    found = with_parents(found)
+    before = with_parents({tag_key(name): name for name in had}).keys()
     removed, added = before - found.keys(), found.keys() - before
     mine = (Tag.owner_id == note.owner_id,)
     if removed:
@@ -178,7 +192,8 @@ def untag(owner_id: int, names: list[str]) -> None:
     counts one fewer. Every write locks the note, then its owner, then tags, in that
     order, so that writers at once never wait on each other in a circle."""
     if names:
-        db.session.execute(_count((Tag.owner_id == owner_id,), [tag_key(n) for n in names], -1))
+        keys = list(with_parents({tag_key(name): name for name in names}))
+        db.session.execute(_count((Tag.owner_id == owner_id,), keys, -1))
 
 
 def find_tag(owner: User, name: str) -> Tag | None:
@@ -198,3 +213,14 @@ def list_tags(owner: User) -> list[Tag]:
             select(Tag).where(Tag.owner_id == owner.id, Tag.note_count > 0).order_by(Tag.key)
         )
     )
+
+
+def nested(listed: list[Tag]) -> dict[str, list[Tag]]:
+    """The tags by the tag they are nested in ("" for none), in the order listed."""
+    keys, inside = {tag.key for tag in listed}, {}
+    for tag in listed:
+        parent = tag.key.rpartition("/")[0]
+        while parent and parent not in keys:  # "#2026/trips": "2026" is no tag
+            parent = parent.rpartition("/")[0]
+        inside.setdefault(parent, []).append(tag)
+    return inside

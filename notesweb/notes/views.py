@@ -109,7 +109,7 @@ def index():
 
 @bp.get("/tags")
 def tag_list():
-    return render_template("notes/tags.html", tags=tags.list_tags(current_user))
+    return render_template("notes/tags.html", inside=tags.nested(tags.list_tags(current_user)))
 
 
 @bp.get("/<int:note_id>")

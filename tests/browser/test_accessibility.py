@@ -63,7 +63,8 @@ def test_signed_out_pages_have_no_violations(browser, base_url):
 
 def test_rendered_markdown_and_its_preview_have_no_violations(page: Page, notes):
     body = (
-        "# Heading #rich\n\n## Sub\n\n- [x] done\n- [ ] open\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n\n"
+        "# Heading #rich #rich/nested/deep\n\n## Sub\n\n- [x] done\n- [ ] open\n\n"
+        "| a | b |\n|:-|-:|\n| 1 | 2 |\n\n"
         "> quoted\n\n```\ncode\n```\n\n**bold** _em_ ~~gone~~ https://example.com ![pic](p.png)"
     )
     page.goto("/notes/new")

@@ -266,6 +266,39 @@ def test_pins_and_retags_at_once_keep_the_tag_rows_in_step(app, user, database_u
     rows_in_step(app)
 
 
+def test_edits_moving_notes_between_nested_tags_at_once_never_deadlock(app, user, database_url):
+    """Each edit changes the counts of a tag and its parent on one side and the other:
+    done in opposite directions at once, they must lock the tags in one order."""
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        ids = [
+            service.create_note(owner, f"N{i}", "#p/x" if i % 2 else "#q/y").id for i in range(8)
+        ]
+    turn = iter(range(4))
+    lock = threading.Lock()
+
+    def write() -> None:
+        with lock:
+            me = next(turn)
+        owner = db.session.get(User, user.id)
+        for round_ in range(4):
+            for note_id in ids[me::4]:
+                tag = "#q/y" if (note_id + round_) % 2 else "#p/x"
+                service.update_note(service.get_note(owner, note_id), body=f"{tag} {round_}")
+
+    at_once(database_url, 4, write)
+    rows_in_step(app)
+
+
+def test_a_tag_whose_key_would_be_too_long_is_no_tag(api_client):
+    """Casefolding lengthens "ß" to "ss": 40 of them are 80 characters of key."""
+    long = "ß" * 40
+    assert tags.find_tags("x", f"#{long} and #ok") == {"ok": "ok"}
+    note = api_client.post("/api/notes", json={"title": "T", "body": f"#{long}"})
+    assert note.status_code == 201 and note.json["tags"] == []
+    assert api_client.get("/api/notes", query_string={"tag": long}).json["total"] == 0
+
+
 def test_in_the_browser_tags_link_to_their_notes(client, api_client):
     api_client.post("/api/notes", json={"title": "Tagged", "body": "about #garden"})
     api_client.post("/api/notes", json={"title": "Plain", "body": "no tags"})
@@ -286,14 +319,16 @@ def test_in_the_browser_tags_link_to_their_notes(client, api_client):
 
 
 def test_the_tags_page_shows_nested_tags_inside_their_parents(client, api_client):
-    for body in ("#project/beta", "#project-x", "#project/alpha/one", "#2026/trips"):
+    for body in ("#project/beta", "#project-x", "#project/alpha/one", "#2026/trips", "#project-/z"):
         api_client.post("/api/notes", json={"title": "T", "body": body})
     page = soup(client.get("/notes/tags"))
     top = page.select("#tag-list > li")
     assert [li["data-tag"] for li in top] == ["2026/trips", "project", "project-x"]
     project = top[1]
     assert project.select_one("a").get_text() == "#project"
+    # "#project-/z" is inside "#project", as its notes are listed.
     assert [li["data-tag"] for li in project.select(":scope > ul > li")] == [
+        "project-/z",
         "project/alpha",
         "project/beta",
     ]

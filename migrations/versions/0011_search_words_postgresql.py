@@ -37,8 +37,9 @@ POSTGRESQL_UP = [
     # A note's deletion leaves its words, which then match nothing, until `flask purge`.
     """CREATE TABLE notes_fts_words (
         in_title boolean NOT NULL, word text NOT NULL, PRIMARY KEY (in_title, word))""",
+    # Without accents: a word with digits in it keeps its own ("größe2").
     """CREATE INDEX ix_notes_fts_words_trigrams ON notes_fts_words
-        USING gin (word public.gin_trgm_ops)""",
+        USING gin (notes_unaccent(word) public.gin_trgm_ops)""",
     f"""CREATE FUNCTION notes_fts_words_add() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         PERFORM pg_advisory_xact_lock_shared({WORDS_LOCK});

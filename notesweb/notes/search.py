@@ -30,7 +30,6 @@ from sqlalchemy import (
     and_,
     cast,
     column,
-    false,
     func,
     literal,
     literal_column,
@@ -374,35 +373,39 @@ class _Postgres:
         if not self.finds_inside(term):
             return vector.bool_op("@@")(query)
         if (words := self._words_holding(term, title_only)) is not None:
-            if len(term.words) == 1:
-                # Any word holding it, as the index has it: no note's text is read again
-                # to tell whether a word only starts so.
-                return vector.bool_op("@@")(cast(_lexemes(words), TSQUERY)) if words else false()
             if words:
                 query = query.op("||")(cast(_lexemes(words), TSQUERY))
             return vector.bool_op("@@")(query)
-        # Text written without spaces, or a part of too many words: the text itself.
+        found = vector.bool_op("@@")(query)
+        return or_(found, self._in_text(term, title_only))
+
+    @staticmethod
+    def _in_text(term: Term, title_only: bool = False):
+        """That the note's text holds the term (through the trigram index)."""
         text = Note.title
         if not title_only:
             text = text.concat(literal_column("' '")).concat(Note.body)
         # Escaped once unaccented: unaccent turns "％" into "%".
         inside = _like_escaped(func.notes_unaccent(term.text))
-        found = vector.bool_op("@@")(query)
-        return or_(found, func.notes_unaccent(text).ilike(literal("%") + inside + literal("%")))
+        return func.notes_unaccent(text).ilike(literal("%") + inside + literal("%"))
 
     def _words_holding(self, term: Term, in_title: bool) -> list[str] | None:
-        """The words of the index (of titles alone, `in_title`) that hold the term, up
-        to INSIDE_WORDS_MAX; None past it, or for text written without spaces:
-        PostgreSQL takes a run of it as one word, and none longer than 2 KB."""
-        if SPACELESS.search(term.text):
+        """The words of the index (of titles alone, `in_title`) that hold a one-word
+        term, up to INSIDE_WORDS_MAX words and INSIDE_CHARACTERS_MAX characters; None
+        past them (the note's text is searched), and for a term of several words, or
+        in a script written without spaces (PostgreSQL takes a run of it as one word,
+        and none longer than 2 KB)."""
+        if len(term.words) > 1 or SPACELESS.search(term.text):
             return None
         if (term, in_title) not in self._holding:
-            written = term.words[0] if len(term.words) == 1 else term.text
-            part = _like_escaped(func.lower(func.notes_unaccent(written)))
-            holding = _PG_WORDS.c.word.like(literal("%") + part + literal("%"))
+            part = _like_escaped(func.lower(func.notes_unaccent(term.words[0])))
+            unaccented = func.notes_unaccent(_PG_WORDS.c.word)
+            holding = unaccented.like(literal("%") + part + literal("%"))
             found = select(_PG_WORDS.c.word).where(_PG_WORDS.c.in_title == in_title, holding)
             words = db.session.scalars(found.limit(INSIDE_WORDS_MAX + 1)).all()
+            # Any account may write long words: a tsquery holds at most 1 MB.
             within = len(words) <= INSIDE_WORDS_MAX
+            within = within and sum(map(len, words)) <= INSIDE_CHARACTERS_MAX
             self._holding[term, in_title] = list(words) if within else None
         return self._holding[term, in_title]
 
@@ -433,7 +436,16 @@ class _Postgres:
         index, a title tier costs as many notes as it holds, up to TITLED_MAX."""
         # The owner's notes picked by owner_id + 0, through no index: the planner
         # would read them all through theirs, guessing that most titles match.
-        mine = select(Note.id).where((Note.owner_id + 0) == self.owner.id, self._in_title())
+        # A term looked for in the text is looked for through the trigram index: no
+        # index holds the titles' text alone.
+        in_text = [
+            self._in_text(term)
+            for term in self.query.terms
+            if self.finds_inside(term) and self._words_holding(term, in_title=True) is None
+        ]
+        mine = select(Note.id).where(
+            (Note.owner_id + 0) == self.owner.id, self._in_title(), *in_text
+        )
         with _through_indexes():
             ids = db.session.scalars(self._filtered(mine).limit(TITLED_MAX + 1)).all()
         return list(ids) if len(ids) <= TITLED_MAX else None
@@ -481,20 +493,20 @@ TITLED_MAX = 1_000
 # A part of more words than this is looked for in the notes' text (their trigrams):
 # each word is one more term for every note a search reads.
 INSIDE_WORDS_MAX = 5_000
+INSIDE_CHARACTERS_MAX = 100_000
 
 
 @contextmanager
 def _through_indexes():
     """The statements run inside read rows through indexes only, by a bitmap of their
     matches: never by walking the table, or an index in order, for a LIMIT the
-    planner guessed would come soon. (A statement that fails inside fails the
-    transaction, whose rollback undoes the settings.)"""
-    session = db.session
-    session.execute(text("SET LOCAL enable_seqscan = off"))
-    session.execute(text("SET LOCAL enable_indexscan = off"))
+    planner guessed would come soon. The settings are the transaction's, put back
+    after (a statement that fails inside fails the transaction, which undoes them)."""
+    session, settings = db.session, ("enable_seqscan", "enable_indexscan")
+    were = session.execute(select(*(func.current_setting(name) for name in settings))).one()
+    session.execute(select(*(func.set_config(name, "off", True) for name in settings)))
     yield
-    session.execute(text("RESET enable_seqscan"))
-    session.execute(text("RESET enable_indexscan"))
+    session.execute(select(*map(func.set_config, settings, were, (True, True))))
 
 
 def _tsquery_text(term: Term) -> str:

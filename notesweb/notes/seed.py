@@ -174,6 +174,11 @@ def seed_notes(
     left = count
     while left:
         size = min(batch, left)
+        if db.engine.dialect.name == "postgresql":
+            # A batch is inserted in pages, each adding its words of the search index
+            # (migration 0011) in its own order: writers adding the same new words
+            # wait for the batch, rather than it and one of them for each other.
+            db.session.execute(text("LOCK TABLE notes_fts_words IN SHARE ROW EXCLUSIVE MODE"))
         notes = [next(rows) for _ in range(size)]
         for row, tags in notes:
             row["tag_names"] = " ".join(names[tag_key(tag)] for tag in tags)
@@ -244,7 +249,7 @@ def refresh_statistics() -> None:
     whole file, and the index alone serves the skip already."""
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE notes, note_tags"))
+            connection.execute(text("VACUUM ANALYZE notes, note_tags, notes_fts_words"))
     else:
         db.session.execute(text("ANALYZE"))
         db.session.commit()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
-from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy import case, delete, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -52,7 +52,8 @@ def check_tag(raw: str) -> tuple[str, str | None]:
 
 def _name(found: str) -> str | None:
     name = found.rstrip("/-")
-    if not _LETTER.search(name) or len(name) > TAG_MAX:
+    # Its key too: casefolding may lengthen it ("ß" is "ss").
+    if not _LETTER.search(name) or len(tag_key(name)) > TAG_MAX or len(name) > TAG_MAX:
         return None
     return name
 
@@ -144,17 +145,27 @@ def retag(note: Note, found: dict[str, str], *, had: list[str]) -> None:
     before = with_parents({tag_key(name): name for name in had}).keys()
     removed, added = before - found.keys(), found.keys() - before
     mine = (Tag.owner_id == note.owner_id,)
+    if added:
+        # In one order in every writer, so that two never wait on each other.
+        rows = [{"owner_id": note.owner_id, "key": k, "name": found[k]} for k in sorted(added)]
+        db.session.execute(tag_insert().values(rows).on_conflict_do_nothing())
+    if removed or added:
+        # Every count it changes in one statement, so in the index's order: two edits
+        # moving notes between the same tags (and their parents) lock them in one
+        # order, never in a circle.
+        change = case((Tag.key.in_(sorted(added)), 1), else_=-1)
+        db.session.execute(
+            update(Tag)
+            .where(*mine, Tag.key.in_(sorted(removed | added)))
+            .values(note_count=Tag.note_count + change)
+            .execution_options(synchronize_session=False)
+        )
     if removed:
         tag_ids = select(Tag.id).where(*mine, Tag.key.in_(removed))
         db.session.execute(
             delete(NoteTag).where(NoteTag.note_id == note.id, NoteTag.tag_id.in_(tag_ids))
         )
-        db.session.execute(_count(mine, removed, -1))
     if added:
-        # In one order in every writer, so that two never wait on each other.
-        rows = [{"owner_id": note.owner_id, "key": k, "name": found[k]} for k in sorted(added)]
-        db.session.execute(tag_insert().values(rows).on_conflict_do_nothing())
-        db.session.execute(_count(mine, added, +1))
         # `pinned` as the row holds it now: a pin made since `note` was read counts.
         pinned = select(Note.pinned).where(Note.id == note.id).scalar_subquery()
         copied = (
@@ -219,8 +230,7 @@ def nested(listed: list[Tag]) -> dict[str, list[Tag]]:
     """The tags by the tag they are nested in ("" for none), in the order listed."""
     keys, inside = {tag.key for tag in listed}, {}
     for tag in listed:
-        parent = tag.key.rpartition("/")[0]
-        while parent and parent not in keys:  # "#2026/trips": "2026" is no tag
-            parent = parent.rpartition("/")[0]
+        parents = with_parents({tag.key: tag.key}).keys() - {tag.key}
+        parent = max(parents & keys, key=len, default="")
         inside.setdefault(parent, []).append(tag)
     return inside

@@ -3,8 +3,6 @@ counted by the API and in the browser, each person's their own."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from flask_migrate import downgrade, upgrade
 from hypothesis import given
@@ -17,7 +15,7 @@ from notesweb.notes import service, tags
 
 from .conftest import PASSWORD, sign_in
 from .html import soup
-from .writers import at_once
+from .writers import at_once, each_at_once
 
 
 @pytest.mark.parametrize(
@@ -247,12 +245,8 @@ def test_pins_and_retags_at_once_keep_the_tag_rows_in_step(app, user, database_u
     with app.app_context():
         owner = db.session.get(User, user.id)
         ids = [service.create_note(owner, f"N{i}", "#start").id for i in range(8)]
-    turn = iter(range(4))
-    lock = threading.Lock()
 
-    def write() -> None:
-        with lock:
-            me = next(turn)
+    def write(me: int) -> None:
         owner = db.session.get(User, user.id)
         for round_ in range(3):
             for note_id in ids:
@@ -262,7 +256,7 @@ def test_pins_and_retags_at_once_keep_the_tag_rows_in_step(app, user, database_u
                 elif note_id % 2 == me % 2:  # each note edited by one tagger only
                     service.update_note(note, body=f"#start #round{round_} #t{me}")
 
-    at_once(database_url, 4, write)
+    each_at_once(database_url, 4, write)
     rows_in_step(app)
 
 
@@ -274,19 +268,15 @@ def test_edits_moving_notes_between_nested_tags_at_once_never_deadlock(app, user
         ids = [
             service.create_note(owner, f"N{i}", "#p/x" if i % 2 else "#q/y").id for i in range(8)
         ]
-    turn = iter(range(4))
-    lock = threading.Lock()
 
-    def write() -> None:
-        with lock:
-            me = next(turn)
+    def write(me: int) -> None:
         owner = db.session.get(User, user.id)
         for round_ in range(4):
             for note_id in ids[me::4]:
                 tag = "#q/y" if (note_id + round_) % 2 else "#p/x"
                 service.update_note(service.get_note(owner, note_id), body=f"{tag} {round_}")
 
-    at_once(database_url, 4, write)
+    each_at_once(database_url, 4, write)
     rows_in_step(app)
 
 

@@ -372,12 +372,17 @@ class _Postgres:
         query = self._tsquery(term)
         if not self.finds_inside(term):
             return vector.bool_op("@@")(query)
-        if (words := self._words_holding(term, title_only)) is not None:
-            if words:
-                query = query.op("||")(cast(_lexemes(words), TSQUERY))
-            return vector.bool_op("@@")(query)
+        words = self._words_holding(term, title_only)
+        if words:
+            # The words holding it, as the index has them (the words it starts too):
+            # no note's words are read again for a word's start, and the planner
+            # knows how many notes hold them (with the start, it guessed 20 times
+            # too many for a rare word, and walked a million notes).
+            query = cast(_lexemes(words), TSQUERY)
         found = vector.bool_op("@@")(query)
-        return or_(found, self._in_text(term, title_only))
+        # None held, the term as typed may still be a word PostgreSQL cuts otherwise
+        # ("km²"); too many, or text without spaces: the text itself.
+        return found if words is not None else or_(found, self._in_text(term, title_only))
 
     @staticmethod
     def _in_text(term: Term, title_only: bool = False):

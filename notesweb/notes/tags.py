@@ -154,12 +154,7 @@ def retag(note: Note, found: dict[str, str], *, had: list[str]) -> None:
         # moving notes between the same tags (and their parents) lock them in one
         # order, never in a circle.
         change = case((Tag.key.in_(sorted(added)), 1), else_=-1)
-        db.session.execute(
-            update(Tag)
-            .where(*mine, Tag.key.in_(sorted(removed | added)))
-            .values(note_count=Tag.note_count + change)
-            .execution_options(synchronize_session=False)
-        )
+        db.session.execute(_count(mine, sorted(removed | added), change))
     if removed:
         tag_ids = select(Tag.id).where(*mine, Tag.key.in_(removed))
         db.session.execute(
@@ -189,7 +184,7 @@ def retag(note: Note, found: dict[str, str], *, had: list[str]) -> None:
         )
 
 
-def _count(mine, keys, change: int):
+def _count(mine, keys, change):
     return (
         update(Tag)
         .where(*mine, Tag.key.in_(keys))

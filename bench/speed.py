@@ -2,14 +2,15 @@
 
     .venv/bin/python bench/speed.py [--sizes 1000,100000,1000000] [--seconds 10]
                                     [--database-url URL] [--source DIR] [--label NAME]
+                                    [--only REGEX] [--clients 8]
 
 For each size the account "bench" is seeded up to that many notes (`flask notes seed`),
 and the app is served as production serves it: gunicorn with gunicorn.conf.py and
 2 workers, JSON access log and metrics on, rate limits on (in Redis, as several
 instances share them) with a limit far above the load. wrk (Debian: `apt-get install
-wrk`) drives every request below at a fixed concurrency (-t1 -c8) for `--seconds`,
-after a warm-up, from a separate process; a Lua script adds the bearer token, the
-session cookie and the POST and PATCH bodies. The same gunicorn settings serving a
+wrk`) drives every request below at a fixed concurrency (-t1 -c8, or -c`--clients`)
+for `--seconds`, after a warm-up, from a separate process; a Lua script adds the
+bearer token, the session cookie and the POST and PATCH bodies. The same gunicorn settings serving a
 bare WSGI "hello" (bench/hello.py) give the ceiling; serving a minimal Flask +
 Flask-SQLAlchemy get by id (bench/minimal.py) gives the yardstick the targets came from.
 
@@ -304,7 +305,14 @@ def lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string of ASCII is a valid Lua string
 
 
-def wrk(base: str, endpoint: Endpoint, auth: dict[str, str], seconds: int, script: Path) -> Result:
+def wrk(
+    base: str,
+    endpoint: Endpoint,
+    auth: dict[str, str],
+    seconds: int,
+    script: Path,
+    clients: int = CLIENTS,
+) -> Result:
     headers = dict(endpoint.headers)
     headers |= {"Cookie": auth["cookie"]} if endpoint.auth == "cookie" else {}
     headers |= {"Authorization": f"Bearer {auth['token']}"} if endpoint.auth == "bearer" else {}
@@ -321,7 +329,7 @@ def wrk(base: str, endpoint: Endpoint, auth: dict[str, str], seconds: int, scrip
             "method": endpoint.method,
         }
     )
-    command = ["wrk", "-t1", f"-c{CLIENTS}", "--timeout", "10s", "-s", str(script), base]
+    command = ["wrk", "-t1", f"-c{clients}", "--timeout", "10s", "-s", str(script), base]
     subprocess.run([*command[:1], f"-d{WARM_UP_SECONDS}s", *command[1:]], capture_output=True)
     out = subprocess.run(
         [*command[:1], f"-d{seconds}s", *command[1:]], capture_output=True, text=True, check=True
@@ -447,7 +455,7 @@ def report(args, engine: str, results, ceiling: Result, reference, rss, label: s
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()}.",
         "",
         f"`{' '.join(['python', 'bench/speed.py', *sys.argv[1:]])}`: gunicorn (gunicorn.conf.py, "
-        f"2 workers, JSON access log, metrics on, rate limits in Redis), wrk -t1 -c{CLIENTS}, "
+        f"2 workers, JSON access log, metrics on, rate limits in Redis), wrk -t1 -c{args.clients}, "
         f"{WARM_UP_SECONDS} s warm-up then {args.seconds} s per request. Latencies are wrk's, "
         "in ms; errors are failed connections and any status but 2xx and 3xx.",
         "",
@@ -523,6 +531,12 @@ def main() -> None:
     parser.add_argument("--source", type=Path, default=ROOT)
     parser.add_argument("--label", help="names the result files (default: the database)")
     parser.add_argument("--only", help="measures only the requests whose name matches this")
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=CLIENTS,
+        help="wrk's connections: 1 measures each request alone, without waiting for a worker",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -559,7 +573,9 @@ def main() -> None:
                     for endpoint in cells:
                         if args.only and not re.search(args.only, endpoint.name):
                             continue
-                        result = wrk(base, endpoint, auth, args.seconds, folder / "load.lua")
+                        result = wrk(
+                            base, endpoint, auth, args.seconds, folder / "load.lua", args.clients
+                        )
                         results[size][endpoint.name] = result
                         print(f"  {endpoint.name}: {result.rps:,.0f} req/s, "
                               f"p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms, "

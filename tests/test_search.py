@@ -32,7 +32,7 @@ def owner_either_way(request, monkeypatch):
     """SQLite walks a small account's matches asking its index for the owner's, a large
     one's checking each match's note: both ways must find and order alike."""
     if request.param == "note by note":
-        monkeypatch.setattr(search, "OWNER_IN_INDEX_MAX", -1)
+        monkeypatch.setattr(search.sqlite, "OWNER_IN_INDEX_MAX", -1)
     return request.param
 
 
@@ -41,7 +41,7 @@ def inside_either_way(request, monkeypatch):
     """PostgreSQL finds a part of a word among the words of its index, or, where it
     is part of too many, in the notes' text: both ways must find alike."""
     if request.param == "in the text":
-        monkeypatch.setattr(search, "INSIDE_WORDS_MAX", -1)
+        monkeypatch.setattr(search.postgresql, "INSIDE_WORDS_MAX", -1)
     return request.param
 
 
@@ -50,7 +50,7 @@ def title_tier_either_way(request, monkeypatch):
     """PostgreSQL reads a title tier of few notes whole, through the titles' index,
     and walks to one of many: both ways must order alike."""
     if request.param == "walked":
-        monkeypatch.setattr(search, "TITLED_MAX", -1)
+        monkeypatch.setattr(search.postgresql, "TITLED_MAX", -1)
     return request.param
 
 
@@ -112,7 +112,7 @@ def completed_either_way(request, monkeypatch):
     """SQLite finds what a word being typed may become among the index's words, or,
     where it may become too many, by FTS5's prefix: both ways must find alike."""
     if request.param == "its prefix":
-        monkeypatch.setattr(search, "COMPLETIONS_MAX", 0)
+        monkeypatch.setattr(search.sqlite, "COMPLETIONS_MAX", 0)
     return request.param
 
 
@@ -303,7 +303,7 @@ def test_a_search_counts_up_to_its_cap_and_still_pages_to_the_end(
     api_client, client, make_notes, monkeypatch
 ):
     ids = make_notes(7, prefix="Walrus")
-    monkeypatch.setattr(search, "COUNT_CAP", 5)
+    monkeypatch.setattr(search.engine, "COUNT_CAP", 5)
     page = api_client.get("/api/notes", query_string={"q": "walrus", "limit": 3}).json
     assert (page["total"], page["total_exact"]) == (5, False)
     assert sorted(walked(api_client, "walrus", 3)) == sorted(ids)
@@ -311,7 +311,7 @@ def test_a_search_counts_up_to_its_cap_and_still_pages_to_the_end(
     assert len(last.json["items"]) == 1 and last.json["next_cursor"] is None
     html = soup(client.get("/notes/?q=walrus"))
     assert html.select_one("#notes-total").get_text() == "5+ notes match “walrus”"
-    monkeypatch.setattr(search, "COUNT_CAP", 7)  # as many as match: the count is whole
+    monkeypatch.setattr(search.engine, "COUNT_CAP", 7)  # as many as match: the count is whole
     exact = api_client.get("/api/notes", query_string={"q": "walrus"}).json
     assert (exact["total"], exact["total_exact"]) == (7, True)
     listed = api_client.get("/api/notes").json

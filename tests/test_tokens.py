@@ -127,11 +127,14 @@ def test_the_account_page_creates_lists_and_revokes_tokens(client):
     created = browser.submit(account, "#token-form", name="laptop sync", password=PASSWORD)
     token = created.html.select_one("#new-token").get_text()
     assert token.startswith("nw_")
+    # Post/Redirect/Get: the token is shown on the account page the POST redirected to.
+    assert created.url == "/account"
     assert created.response.headers["Cache-Control"] == "no-store"
     assert client.get("/api/notes", headers=bearer(token)).status_code == 200
 
-    listing = browser.get("/account")
+    listing = browser.get("/account")  # a reload
     assert listing.html.select_one("#new-token") is None  # shown once only
+    assert len(listing.html.select("#tokens tbody tr")) == 1  # and made once only
     row = listing.html.select_one("#tokens tbody tr")
     cells = [td.get_text(strip=True) for td in row.select("td")]
     assert cells[0] == "laptop sync"

@@ -135,10 +135,18 @@ def browser_filter(user_agent: str) -> str:
     return describe_browser(user_agent)
 
 
+# The session key a new token waits under, between its POST and the page that shows it.
+NEW_TOKEN = "new_token"
+
+
 @bp.get("/account")
 @login_required
 def account():
-    return render_account()
+    new_token = session.pop(NEW_TOKEN, None)
+    if new_token is None:
+        return render_account()
+    # Shown once, on this response only: the session forgets it as it is sent.
+    return *render_account(new_token=new_token), {"Cache-Control": "no-store"}
 
 
 def render_account(
@@ -231,9 +239,9 @@ def create_token():
     except ValidationError as exc:
         form.add_errors(exc.errors)
         return render_account(token_form=form, status=422)
-    # Shown once, on this response only; it is never stored or shown again.
-    response = render_account(new_token=secret)
-    return *response, {"Cache-Control": "no-store"}
+    # Post/Redirect/Get: a reload of the page that shows it makes no second token.
+    session[NEW_TOKEN] = secret
+    return redirect(url_for("auth.account"), 303)
 
 
 @bp.post("/account/sessions/<int:session_id>/end")

@@ -63,3 +63,8 @@ def register_blueprints(app: Flask) -> None:
     @app.get("/")
     def home():
         return redirect(url_for("notes.index"))
+
+    @app.get("/favicon.ico")
+    def favicon():
+        """For what asks the conventional address: pages name the SVG themselves."""
+        return redirect(url_for("static", filename="favicon.svg"), 301)

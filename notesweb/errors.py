@@ -19,7 +19,7 @@ from flask import Flask, current_app, g, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from .auth import identity
 from .database import DATABASE_ERRORS, end_transaction, is_outage, outage_reason
@@ -101,8 +101,17 @@ def _invalid(exc: ValidationError) -> Failure:
     return Failure(422, "The request has invalid fields.", errors=exc.errors)
 
 
+def _no_such_address(exc: NotFound) -> Failure:
+    """An address no route knows: the page says so, not that a note is missing. A
+    view's own 404 keeps its reason."""
+    if exc.description != NotFound.description:
+        return _http_error(exc)
+    detail = "There is nothing at this address: check it for a typo."
+    return Failure(404, detail, heading="Page not found")
+
+
 def _not_found(exc: NotFoundError) -> Failure:
-    return Failure(404, str(exc))
+    return Failure(404, str(exc), heading=exc.heading)
 
 
 def _version_conflict(exc: VersionConflict) -> Failure:
@@ -133,6 +142,7 @@ def _unexpected(exc: Exception) -> Failure:
 
 
 ERROR_TABLE: dict[type[Exception], Callable[[Exception], Failure]] = {
+    NotFound: _no_such_address,
     HTTPException: _http_error,
     RateLimitExceeded: _rate_limited,
     CSRFError: _csrf_error,

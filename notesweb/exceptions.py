@@ -36,20 +36,28 @@ class SignedOut(DomainError):
 class NotFoundError(DomainError):
     """What was asked for does not exist, or is not the asker's (the same answer)."""
 
+    heading = "Not found"  # what a page about it is headed
+
 
 class NoteNotFound(NotFoundError):
+    heading = "Note not found"
+
     def __init__(self, note_id: int):
         super().__init__(f"There is no note {note_id}.")
         self.note_id = note_id
 
 
 class TokenNotFound(NotFoundError):
+    heading = "API token not found"
+
     def __init__(self, token_id: int):
         super().__init__(f"There is no API token {token_id}.")
         self.token_id = token_id
 
 
 class LoginSessionNotFound(NotFoundError):
+    heading = "Browser not found"
+
     def __init__(self, session_id: int):
         super().__init__(f"There is no signed-in browser {session_id}.")
         self.session_id = session_id

@@ -12,6 +12,7 @@ from .html import csrf_token, soup
 PUBLIC = {
     "static",
     "home",
+    "favicon",
     "auth.login",
     "auth.signup",
     "api_docs.docs",

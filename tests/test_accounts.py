@@ -110,14 +110,14 @@ def test_the_next_target_must_be_a_path_on_this_site(anon_client, user, target):
     assert response.headers["Location"] == "/notes/"
 
 
-def test_an_htmx_swap_without_a_login_navigates_to_the_login_page(anon_client):
+def test_an_htmx_swap_without_a_login_navigates_to_the_login_page(anon_client, user):
     response = anon_client.get("/notes/", headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].startswith("/login?next=")
 
 
 @pytest.mark.parametrize("header", ["HX-Boosted", "HX-History-Restore-Request"])
-def test_whole_page_htmx_requests_without_a_login_are_redirected(anon_client, header):
+def test_whole_page_htmx_requests_without_a_login_are_redirected(anon_client, user, header):
     response = anon_client.get("/notes/", headers={"HX-Request": "true", header: "true"})
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/login?next=")

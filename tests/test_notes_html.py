@@ -203,13 +203,23 @@ def test_a_foreign_cursor_falls_back_to_the_first_page(browser_client, make_note
     assert "no longer valid" in page.flash_messages()[0]
 
 
-@pytest.mark.parametrize("url", ["/nowhere", "/notes/999", "/notes/99999999999999/edit"])
-def test_not_found_is_a_page_in_the_layout(client, url):
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/nowhere", "Page not found"),
+        ("/notes/tags/nowhere", "Page not found"),
+        ("/notes/999", "Note not found"),
+        ("/notes/99999999999999/edit", "Note not found"),
+    ],
+)
+def test_not_found_is_a_page_in_the_layout(client, url, heading):
+    """It speaks of a note only where the address was a note's."""
     response = client.get(url)
     assert response.status_code == 404
     page = soup(response)
     assert page.select_one("nav[aria-label=Main] a[href='/notes/new']") is not None
-    assert page.select_one(".error-page h1").get_text() == "Not Found"
+    assert page.select_one(".error-page h1").get_text() == heading
+    assert ("note" in page.select_one(".error-page p").get_text()) == url.startswith("/notes/9")
 
 
 def test_wrong_method_is_a_page_in_the_layout(client, make_notes):

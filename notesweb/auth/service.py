@@ -84,6 +84,11 @@ def password_problem(password: str, username: str = "") -> str | None:
     return None
 
 
+def has_accounts() -> bool:
+    """Whether anyone has signed up yet (a fresh install has no one)."""
+    return db.session.scalar(select(User.id).limit(1)) is not None
+
+
 def find_user(username: str) -> User | None:
     if not USERNAME.fullmatch(username.strip()):
         return None  # no such name can exist; nor can it reach the database

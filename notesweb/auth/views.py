@@ -36,13 +36,23 @@ bp = Blueprint("auth", __name__)
 def unauthorized():
     if hands_back_text_here():
         raise SignedOut()  # the error table hands the text back, and offers sign-in
-    target = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
+    fresh = first_run()  # nobody could sign in yet: the way in is to sign up
+    if fresh:
+        target = url_for("auth.signup")
+    else:
+        target = url_for("auth.login", next=safe_next(request.full_path.rstrip("?")))
     if wants_fragment():
         # A swap cannot show the login page in place: navigate there instead. (Boosted
         # and history-restore requests take whole pages, so a redirect serves them.)
         return "", 204, {"HX-Redirect": target}
-    flash("Sign in to see your notes.", "warning")
+    if not fresh:
+        flash("Sign in to see your notes.", "warning")
     return redirect(target, 303)
+
+
+def first_run() -> bool:
+    """A fresh install, open to sign-ups: the way in is to make the first account."""
+    return current_app.config["REGISTRATION_OPEN"] and not service.has_accounts()
 
 
 def safe_next(target: str | None) -> str | None:
@@ -85,7 +95,7 @@ def signup():
             remember_device(response, user)
             return response
     status = 422 if form.errors else 200
-    return render_template("auth/signup.html", form=form), status
+    return render_template("auth/signup.html", form=form, first=first_run()), status
 
 
 @bp.route("/login", methods=["GET", "POST"])

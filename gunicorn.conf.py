@@ -1,9 +1,17 @@
-"""Production server settings, read from the environment."""
+"""Production server settings, read from the environment (and from the `.env` file
+beside this one, as the app reads it: the environment wins)."""
 
+import errno
 import os
 import shutil
+import socket
+import sys
 import tempfile
 from pathlib import Path
+
+from dotenv import load_dotenv
+
+load_dotenv(Path(__file__).with_name(".env"), override=False)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -24,6 +32,7 @@ if _own_metrics_dir:
 
 
 def on_starting(server):
+    refuse_a_busy_address(server.cfg.address)
     # Counts left by an earlier run in a directory that was named would be added again.
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
@@ -41,3 +50,33 @@ def child_exit(server, worker):
 def on_exit(server):
     if _own_metrics_dir:
         shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
+
+
+def when_ready(server):
+    for listener in server.LISTENERS:  # the addresses bound, as a browser takes them
+        print(f"notesweb: serving at {listener} (Ctrl-C stops)", flush=True)
+
+
+def refuse_a_busy_address(addresses):
+    """Exits at once, in one line, when another program holds an address to bind:
+    gunicorn would try five times and end in a screenful of "Connection in use".
+    Sockets handed over (a binary upgrade, systemd) are in use by design."""
+    if os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS"):
+        return
+    for address in addresses:
+        if not isinstance(address, tuple):
+            continue  # a unix socket: gunicorn replaces a stale one itself
+        host, port = address[:2]
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    raise
+                sys.exit(
+                    f"notesweb: {host}:{port} is in use by another program; set GUNICORN_BIND "
+                    f"(in .env or the environment) to a free address, e.g. "
+                    f"GUNICORN_BIND={host}:{port + 1}"
+                )

@@ -1,6 +1,6 @@
 """The two commands of the README, on a machine that has only Python 3.11+.
 
-    python3 scripts/dev.py serve   # environment, migrations, gunicorn at 127.0.0.1:8000
+    python3 scripts/dev.py serve   # environment, migrations, gunicorn (GUNICORN_BIND)
     python3 scripts/dev.py test    # environment with the test tools, then pytest [ARGS]
 
 Both create `.venv/` and install the locked dependencies into it when the lock file
@@ -49,7 +49,8 @@ def serve() -> None:
     env.setdefault("LOG_FORMAT", "console")
     flask = [str(BIN / "flask"), "--app", "notesweb"]
     subprocess.run([*flask, "db", "upgrade"], check=True, env=env, cwd=ROOT)
-    print("notesweb: serving at http://127.0.0.1:8000 (Ctrl-C stops)", flush=True)
+    # gunicorn.conf.py reads GUNICORN_BIND from the environment or .env, and says
+    # where it serves once it does (or, in one line, why it cannot).
     gunicorn = [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "wsgi:app"]
     os.chdir(ROOT)
     os.execve(gunicorn[0], gunicorn, env)

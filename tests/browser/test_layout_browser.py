@@ -201,3 +201,20 @@ def test_right_to_left_notes_read_right_to_left(page: Page, notes):
     assert direction(page.get_by_label("Body")) == "rtl"
     page.goto(f"/notes/{english}/edit")
     assert direction(page.get_by_label("Title")) == "ltr"
+
+
+def test_note_text_keeps_a_reading_width(page: Page, notes):
+    body = ("A sentence long enough to fill a wide window several times over. " * 12).strip()
+    note = notes.write("Wide", body + "\n\n    indented code\n        more indented")
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(f"/notes/{note}")
+    width = page.locator(".note-body p").first.bounding_box()["width"]
+    character = page.evaluate(
+        "(() => { const probe = document.createElement('span'); probe.textContent = '0';"
+        " document.querySelector('.note-body p').append(probe);"
+        " const w = probe.getBoundingClientRect().width; probe.remove(); return w; })()"
+    )
+    assert 60 <= width / character <= 72  # about 70 characters a line
+    page.goto("/notes/")
+    excerpt = page.locator("#note-list article", has_text="Wide").locator(".excerpt")
+    assert excerpt.evaluate("e => getComputedStyle(e).whiteSpace") == "pre-wrap"

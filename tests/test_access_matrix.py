@@ -13,6 +13,7 @@ PUBLIC = {
     "static",
     "home",
     "favicon",
+    "theme.choose",  # a display preference for this browser, in a cookie
     "auth.login",
     "auth.signup",
     "api_docs.docs",

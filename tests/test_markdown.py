@@ -130,7 +130,7 @@ SAFE_TAGS = {
 }  # fmt: skip
 SAFE_ATTRIBUTES = {
     "href", "title", "rel", "start", "colspan", "rowspan", "class", "type", "checked",
-    "disabled", "aria-label",
+    "disabled", "aria-label", "tabindex",
 }  # fmt: skip
 OUR_CLASSES = {
     "contains-task-list", "task-list-item", "task-list-item-checkbox",
@@ -160,6 +160,8 @@ def test_nothing_in_a_note_can_run_or_restyle_the_page(source):
             assert set(element.attrs) <= {"title"}, element  # HTML: no rel without href
         if element.name == "input":
             assert element["type"] == "checkbox" and element.has_attr("disabled"), element
+        if element.has_attr("tabindex"):  # ours, so a keyboard can scroll a wide box
+            assert element.name in ("table", "pre") and element["tabindex"] == "0", element
 
 
 def test_links_keep_their_address_and_are_marked_as_user_content():

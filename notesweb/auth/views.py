@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     abort,
@@ -23,6 +21,7 @@ from ..extensions import login_manager
 from ..htmx import wants_fragment
 from ..notes.service import count_notes
 from ..rate_limits import limit_password_checks, limit_sign_in, limit_sign_up
+from ..redirects import safe_next
 from . import service
 from .browsers import describe as describe_browser
 from .devices import remember_device
@@ -53,16 +52,6 @@ def unauthorized():
 def first_run() -> bool:
     """A fresh install, open to sign-ups: the way in is to make the first account."""
     return current_app.config["REGISTRATION_OPEN"] and not service.has_accounts()
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None: no open redirects."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or any(ord(c) < 32 or c == "\\" for c in target):
-        return None
-    return target
 
 
 def form_username() -> str:

@@ -155,7 +155,13 @@ _sanitiser = nh3.Cleaner(
         "input": {"aria-label"},
     },
     tag_attribute_values={"input": {"type": {"checkbox"}, "checked": {""}}},
-    set_tag_attribute_values={"input": {"disabled": "", "type": "checkbox"}},
+    # A table or code block wider than the page scrolls in its box: tabindex lets a
+    # keyboard reach it to scroll it.
+    set_tag_attribute_values={
+        "input": {"disabled": "", "type": "checkbox"},
+        "table": {"tabindex": "0"},
+        "pre": {"tabindex": "0"},
+    },
     allowed_classes={
         "ul": {"contains-task-list"},
         "ol": {"contains-task-list"},
@@ -189,7 +195,7 @@ def render(body: str) -> str:
     except _TooLarge:
         return (
             '<p class="meta">This note is too large to show formatted; here is its text.</p>'
-            f"<pre>{html.escape(body)}</pre>"
+            f'<pre tabindex="0">{html.escape(body)}</pre>'
         )
     return _LINK_TAG.sub(_without_dead_rel, _sanitiser.clean(rendered))
 

@@ -172,10 +172,10 @@ def test_the_header_shows_its_links_where_they_fit(signed_in_page):
     expect(header.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-@pytest.mark.parametrize("url", ["/notes/", "/account"])
-def test_phone_pages_with_the_menu_open_have_no_violations(signed_in_page, pages, url):
+@pytest.mark.parametrize("which", [0, 1, 8], ids=["list", "wide-note", "account"])
+def test_phone_pages_with_the_menu_open_have_no_violations(signed_in_page, pages, which):
     page = signed_in_page(viewport={"width": 375, "height": 740}, bypass_csp=True)
-    page.goto(url)
+    page.goto(pages[which])
     assert violations(page) == []
     open_menu(page)
     assert violations(page) == []

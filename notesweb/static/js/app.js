@@ -162,6 +162,12 @@ function countCharacters(field) {
   const left = limit - field.value.length;
   counter.hidden = field.value.length < limit * NEAR_LIMIT;
   counter.textContent = `${left.toLocaleString("en")} ${left === 1 ? "character" : "characters"} left`;
+  // The field is described by the count only while it shows.
+  const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  const others = described.filter((id) => id !== counter.id);
+  const now = counter.hidden ? others : [...others, counter.id];
+  if (now.length) field.setAttribute("aria-describedby", now.join(" "));
+  else field.removeAttribute("aria-describedby");
 }
 
 function prepareNoteForm() {
@@ -175,8 +181,6 @@ function prepareNoteForm() {
       counter.className = "char-count";
       counter.hidden = true;
       field.after(counter);
-      const described = field.getAttribute("aria-describedby");
-      field.setAttribute("aria-describedby", described ? `${described} ${counter.id}` : counter.id);
     }
     countCharacters(field);
     grow(field);

@@ -9,14 +9,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-from dotenv import load_dotenv
+from dotenv import dotenv_values
 
-load_dotenv(Path(__file__).with_name(".env"), override=False)
+# Read, not loaded into os.environ: workers inherit the master's environment, and the
+# app reads .env itself, so an edit to it still reaches new workers after a HUP.
+settings = {**dotenv_values(Path(__file__).with_name(".env")), **os.environ}
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+bind = settings.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(settings.get("WEB_CONCURRENCY", "2"))
+threads = int(settings.get("GUNICORN_THREADS", "1"))
+timeout = int(settings.get("GUNICORN_TIMEOUT", "30"))
 # The longest request line gunicorn allows: long cursors and query strings fit.
 limit_request_line = 8190
 accesslog = None  # the app logs one JSON line per request itself
@@ -32,7 +34,13 @@ if _own_metrics_dir:
 
 
 def on_starting(server):
-    refuse_a_busy_address(server.cfg.address)
+    if busy := busy_address(server.cfg):
+        if server.pidfile is not None:
+            server.pidfile.unlink()
+        sys.exit(
+            f"notesweb: {busy} is in use by another program; set GUNICORN_BIND (in .env or "
+            f"the environment) to a free address, e.g. GUNICORN_BIND={next_address(busy)}"
+        )
     # Counts left by an earlier run in a directory that was named would be added again.
     directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
@@ -57,13 +65,14 @@ def when_ready(server):
         print(f"notesweb: serving at {listener} (Ctrl-C stops)", flush=True)
 
 
-def refuse_a_busy_address(addresses):
-    """Exits at once, in one line, when another program holds an address to bind:
-    gunicorn would try five times and end in a screenful of "Connection in use".
-    Sockets handed over (a binary upgrade, systemd) are in use by design."""
-    if os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS"):
-        return
-    for address in addresses:
+def busy_address(cfg) -> str | None:
+    """An address to bind that another program holds, as host:port: gunicorn would try
+    five times and end in a screenful of "Connection in use". Sockets handed over (a
+    binary upgrade, systemd) and shared ports (reuse_port) are in use by design; any
+    other trouble is left to gunicorn to report."""
+    if os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS") or cfg.reuse_port:
+        return None
+    for address in cfg.address:
         if not isinstance(address, tuple):
             continue  # a unix socket: gunicorn replaces a stale one itself
         host, port = address[:2]
@@ -73,10 +82,11 @@ def refuse_a_busy_address(addresses):
             try:
                 probe.bind((host, port))
             except OSError as exc:
-                if exc.errno != errno.EADDRINUSE:
-                    raise
-                sys.exit(
-                    f"notesweb: {host}:{port} is in use by another program; set GUNICORN_BIND "
-                    f"(in .env or the environment) to a free address, e.g. "
-                    f"GUNICORN_BIND={host}:{port + 1}"
-                )
+                if exc.errno == errno.EADDRINUSE:
+                    return f"[{host}]:{port}" if family == socket.AF_INET6 else f"{host}:{port}"
+    return None
+
+
+def next_address(address: str) -> str:
+    host, _, port = address.rpartition(":")
+    return f"{host}:{int(port) + 1}"

@@ -69,4 +69,4 @@ def register_blueprints(app: Flask) -> None:
     @app.get("/favicon.ico")
     def favicon():
         """For what asks the conventional address: pages name the SVG themselves."""
-        return redirect(url_for("static", filename="favicon.svg"), 301)
+        return redirect(url_for("static", filename="favicon.svg"), 302)

@@ -141,11 +141,14 @@ NEW_TOKEN = "new_token"
 @bp.get("/account")
 @login_required
 def account():
-    new_token = session.pop(NEW_TOKEN, None)
+    new_token = session.get(NEW_TOKEN)
     if new_token is None:
         return render_account()
-    # Shown once, on this response only: the session forgets it as it is sent.
-    return *render_account(new_token=new_token), {"Cache-Control": "no-store"}
+    page = render_account(new_token=new_token)
+    # Shown once, on this response only: forgotten once the page that shows it is
+    # made (a page that failed would leave it for the next one).
+    session.pop(NEW_TOKEN)
+    return *page, {"Cache-Control": "no-store"}
 
 
 def render_account(

@@ -36,3 +36,9 @@ def test_the_docs_page_is_dark_in_dark_mode(signed_in_page):
     assert "invert" in reference.evaluate("e => getComputedStyle(e).filter")
     page.emulate_media(color_scheme="light")
     assert reference.evaluate("e => getComputedStyle(e).filter") == "none"
+
+
+def test_the_account_pages_api_link_loads_the_reference(page: Page):
+    page.goto("/account")
+    page.locator("main").get_by_role("link", name="the API").click()
+    expect(page.locator(".opblock")).to_have_count(8)

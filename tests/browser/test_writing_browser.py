@@ -98,3 +98,18 @@ def test_the_characters_left_show_near_the_limit(page: Page):
     assert "body-count" in body.get_attribute("aria-describedby")
     page.get_by_label("Title").fill("t" * 199)
     expect(page.locator("#title-count")).to_have_text("1 character left")
+
+
+def test_going_back_from_a_changed_form_asks_first(page: Page, notes):
+    note = notes.write("Back", "Before")
+    page.goto(f"/notes/{note}")
+    page.get_by_role("link", name="Edit").click()  # boosted: Back is htmx's to handle
+    expect(page).to_have_url(re.compile(rf"/notes/{note}/edit$"))
+    page.get_by_label("Body").fill("Before, and after")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))  # stay
+    page.go_back()
+    page.wait_for_timeout(500)
+    assert asked == ["confirm"]
+    expect(page).to_have_url(re.compile(rf"/notes/{note}/edit$"))
+    expect(page.get_by_label("Body")).to_have_value("Before, and after")

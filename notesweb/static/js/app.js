@@ -34,6 +34,10 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   if (list && event.detail.elt.id === "load-more") firstLoaded = list.children.length;
 });
 
+document.addEventListener("htmx:afterRequest", (event) => {
+  if (!event.detail.successful && event.detail.elt.id === "load-more") firstLoaded = null;
+});
+
 document.addEventListener("htmx:afterSettle", (event) => {
   if (firstLoaded === null || event.detail.requestConfig?.elt?.id !== "load-more") return;
   const row = document.getElementById("note-list").children[firstLoaded];

@@ -1,41 +1,66 @@
 // Writing comfort in the note form: leaving with unsaved text asks first (a page
 // unload, or an htmx navigation), the body grows with its text, and a count of the
 // characters left shows near the limit.
-let unsaved = null; // the note form whose text is not saved
+let unsaved = null; // the form whose text is not saved
+let unsavedAt = null; // the address it was written at
+
+// The note form, and the form an error page hands typed text back in.
+const WRITTEN = "#note-form, #typed-text";
 
 function noteForm(element) {
-  return element instanceof Element ? element.closest("#note-form") : null;
+  return element instanceof Element ? element.closest(WRITTEN) : null;
+}
+
+function markUnsaved(form) {
+  unsaved = form;
+  unsavedAt = window.location.href;
 }
 
 document.addEventListener("input", (event) => {
   const form = noteForm(event.target);
-  if (form) unsaved = form;
+  if (form) markUnsaved(form);
   if (event.target instanceof HTMLTextAreaElement || event.target instanceof HTMLInputElement) {
     countCharacters(event.target);
     grow(event.target);
   }
 });
 
-document.addEventListener(
-  "submit",
-  (event) => {
-    // Saving takes the text; a preview keeps it unsaved.
-    if (event.target === unsaved && event.submitter?.name !== "preview") unsaved = null;
-  },
-  true,
-);
+// Saved: nothing is left to lose (the page that follows is loaded through htmx, which
+// would otherwise ask). Refused or failed, the answer brings the text back in a form
+// marked data-unsaved. A preview is the Preview button's request, not the form's.
+document.addEventListener("htmx:beforeOnLoad", (event) => {
+  // Before htmx follows the answer's HX-Location, which would ask.
+  const { elt, xhr } = event.detail;
+  if (elt === unsaved && xhr.status >= 200 && xhr.status < 300) unsaved = null;
+});
 
 window.addEventListener("beforeunload", (event) => {
-  if (unsaved?.isConnected) event.preventDefault();
+  if (!unsaved?.isConnected) return;
+  event.preventDefault();
+  event.returnValue = ""; // what older browsers ask for
 });
+
+const LEAVE = "Leave this page? What you wrote here is not saved.";
 
 document.addEventListener("htmx:confirm", (event) => {
   if (!unsaved?.isConnected || unsaved.contains(event.detail.elt)) return;
   if (event.detail.target !== document.body) return; // not a navigation away
   event.preventDefault();
-  if (window.confirm("Leave this page? What you wrote here is not saved.")) {
+  if (window.confirm(LEAVE)) {
     unsaved = null;
     event.detail.issueRequest(true);
+  }
+});
+
+// Back (or Forward) to a boosted page: htmx loads it itself, asking no one. Staying
+// puts the form's address back.
+document.addEventListener("htmx:historyCacheMiss", (event) => {
+  if (!unsaved?.isConnected) return;
+  if (window.confirm(LEAVE)) {
+    unsaved = null;
+  } else {
+    event.preventDefault();
+    window.history.pushState({ htmx: true }, "", unsavedAt);
   }
 });
 
@@ -66,9 +91,11 @@ function countCharacters(field) {
 }
 
 function prepareNoteForm() {
+  const handedBack = document.getElementById("typed-text");
+  if (handedBack) markUnsaved(handedBack);
   const form = document.getElementById("note-form");
   if (!form) return;
-  if (form.hasAttribute("data-unsaved")) unsaved = form;
+  if (form.hasAttribute("data-unsaved")) markUnsaved(form);
   for (const field of form.querySelectorAll("textarea[maxlength], input[maxlength]")) {
     if (!document.getElementById(`${field.id}-count`)) {
       const counter = document.createElement("small");

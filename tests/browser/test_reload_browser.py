@@ -43,6 +43,8 @@ def test_writing_pinning_and_deleting_a_note_repeat_nothing_on_reload(page: Page
     reload_is_a_get(page)
 
     page.get_by_role("link", name="Edit").click()
+    # Settled: htmx focuses the title then, and would take keys meant for the body.
+    expect(page.get_by_label("Title")).to_be_focused()
     page.get_by_label("Body").fill("Written twice.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("version 2")).to_be_visible()

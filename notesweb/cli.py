@@ -14,7 +14,7 @@ from .auth import service
 from .exceptions import ValidationError
 from .extensions import db
 from .models import User
-from .notes import search, seed
+from .notes import search, seed, trash
 
 user_cli = AppGroup("user", help="Manage accounts.")
 notes_cli = AppGroup("notes", help="Work with notes in bulk.")
@@ -108,13 +108,15 @@ def seed_command(username: str, count: int, batch: int, random_seed: int | None)
 @click.command("purge")
 @with_appcontext
 def purge() -> None:
-    """Delete ended sign-in sessions, expired API tokens, and the words of deleted
-    notes kept for search (run it from cron)."""
+    """Delete notes in the trash for more than TRASH_DAYS, ended sign-in sessions,
+    expired API tokens, and the words of deleted notes kept for search (run it daily
+    from cron)."""
+    notes = trash.purge_expired()
     sessions, tokens = service.purge_expired()
     words = search.prune_words()
     click.echo(
-        f"deleted {sessions} ended sessions, {tokens} expired tokens"
-        f" and {words} words no note holds"
+        f"deleted {notes} notes from the trash, {sessions} ended sessions,"
+        f" {tokens} expired tokens and {words} words no note holds"
     )
 
 

@@ -66,6 +66,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE", "false")),
         "REGISTRATION_OPEN": _flag(os.environ.get("REGISTRATION_OPEN", "true")),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", 30)),
+        # Deleted notes stay in the trash this long, then are purged.
+        "TRASH_DAYS": _whole("TRASH_DAYS", 30, minimum=1, maximum=36_500),
         # A sign-in ends after this long without a request, and this long after it began,
         # whatever the browser keeps (checked on the server at every request).
         "SESSION_IDLE_TIMEOUT": _seconds("SESSION_IDLE_TIMEOUT", 7 * 24 * 3600),

@@ -149,6 +149,35 @@ class Note(db.Model):
         return f"<Note {self.id} v{self.version}>"
 
 
+class TrashedNote(db.Model):
+    """A deleted note, kept until restored, deleted for good, or purged TRASH_DAYS
+    after `deleted_at` (notes.trash). Its row left `notes`, so that no list, search,
+    tag or total of live notes holds it; restored, it goes back with the same id."""
+
+    __tablename__ = "trashed_notes"
+    __table_args__ = (
+        # The trash page, newest deletion first; and the purge, oldest first.
+        Index("ix_trashed_notes_owner_id_deleted_at_id", "owner_id", "deleted_at", "id"),
+        Index("ix_trashed_notes_deleted_at", "deleted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(Text)
+    excerpt: Mapped[str] = mapped_column(Text)
+    tag_names: Mapped[str] = mapped_column(Text)
+    pinned: Mapped[bool] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column()
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def tags(self) -> list[str]:
+        return self.tag_names.split()
+
+
 class Tag(db.Model):
     """One of a person's tags, named as they first wrote it, with how many of their
     notes carry it (kept with every write, so the tag list counts nothing)."""

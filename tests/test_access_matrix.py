@@ -44,8 +44,12 @@ def world(app, user, make_notes, api_token):
     from notesweb.extensions import db
     from notesweb.models import ApiToken, LoginSession
 
-    (note_id,) = make_notes(1)
-    sign_in(app.test_client(), "alice")
+    note_id, trashed_id = make_notes(2)
+    alice = app.test_client()
+    sign_in(alice, "alice")
+    alice.post(
+        f"/notes/{trashed_id}/delete", headers={"X-CSRFToken": csrf_token(alice.get("/notes/"))}
+    )
     with app.app_context():
         token_id = db.session.query(ApiToken.id).scalar()
         session_id = db.session.query(LoginSession.id).order_by(LoginSession.id).first()[0]
@@ -55,9 +59,14 @@ def world(app, user, make_notes, api_token):
     sign_in(bob_browser, "bob", "bob's long passphrase")
     return {
         "values": {"note_id": note_id, "token_id": token_id, "session_id": session_id},
+        "trashed_id": trashed_id,
         "bob_browser": bob_browser,
         "bob_token": bob_token,
     }
+
+
+def in_trash(rule) -> bool:
+    return rule.endpoint.startswith(("trash.", "api_trash."))
 
 
 def url_for_rule(rule, values) -> str:
@@ -95,7 +104,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, world, rule, method):
     [r for r in ROUTES if {"note_id", "token_id", "session_id"} & r.values[0].arguments],
 )
 def test_another_users_things_are_404(app, world, rule, method):
-    url = url_for_rule(rule, world["values"])
+    values = world["values"]
+    if in_trash(rule):  # a note in Alice's trash, where these routes look
+        values = values | {"note_id": world["trashed_id"]}
+    url = url_for_rule(rule, values)
     if rule.rule.startswith("/api/"):
         client, headers = app.test_client(), {"Authorization": f"Bearer {world['bob_token']}"}
     else:
@@ -103,10 +115,10 @@ def test_another_users_things_are_404(app, world, rule, method):
         headers = {"X-CSRFToken": csrf_token(client.get("/login"))}
     response = client.open(url, method=method, headers=headers, json={"title": "Bob's now"})
     assert response.status_code == 404
-    still_there = world["values"]["note_id"]
     alice = app.test_client()
     sign_in(alice, "alice")
-    assert alice.get(f"/notes/{still_there}").status_code == 200
+    assert alice.get(f"/notes/{world['values']['note_id']}").status_code == 200
+    assert alice.get(f"/trash/{world['trashed_id']}").status_code == 200
 
 
 STATE_CHANGING = [
@@ -124,6 +136,6 @@ def test_state_changing_routes_refuse_a_missing_or_wrong_csrf_token(
 ):
     url = url_for_rule(rule, world["values"])
     for headers in ({}, {"X-CSRFToken": "forged"}):
-        response = client.post(url, data={"title": "x", "confirmed": "yes"}, headers=headers)
+        response = client.post(url, data={"title": "x"}, headers=headers)
         assert response.status_code == 400, (url, headers)
     assert client.get(f"/notes/{world['values']['note_id']}").status_code == 200

@@ -84,37 +84,9 @@ def test_valid_form_by_htmx_navigates_to_the_note(client):
     assert soup(client.get("/notes/1")).select_one("article h1").get_text() == "By htmx"
 
 
-def test_delete_by_htmx_removes_the_row_and_updates_the_total(client, make_notes):
-    ids = make_notes(3)
-    token = csrf_token(client.get("/notes/"))
-    response = client.post(
-        f"/notes/{ids[0]}/delete",
-        data={"confirmed": "yes"},
-        headers=SWAP | {"X-CSRFToken": token},
-    )
-    assert response.status_code == 200
-    fragment = soup(response)
-    # Everything in the answer is out of band: the row itself is replaced by nothing.
-    assert all(t.has_attr("data-hx-swap-oob") for t in fragment.find_all(recursive=False))
-    assert fragment.select_one("#notes-total").get_text(strip=True) == "2 notes"
-    assert "Deleted “Note 0”." in fragment.select_one("#flash").get_text()
-    assert client.get(f"/notes/{ids[0]}").status_code == 404
-
-
-def test_list_delete_forms_confirm_before_posting(client, make_notes):
-    make_notes(2)
-    for form in soup(client.get("/notes/")).select("#note-list form.delete"):
-        assert form["data-hx-post"] == form["action"]
-        assert form["data-hx-confirm"].startswith("Delete “Note ")
-        assert json.loads(form["data-hx-vals"]) == {"confirmed": "yes"}
-        assert form["data-hx-target"] == "closest li"
-
-
 def test_htmx_errors_are_retargeted_to_the_status_region(client):
     token = csrf_token(client.get("/notes/"))
-    response = client.post(
-        "/notes/42/delete", data={"confirmed": "yes"}, headers=SWAP | {"X-CSRFToken": token}
-    )
+    response = client.post("/notes/42/delete", headers=SWAP | {"X-CSRFToken": token})
     assert response.status_code == 404
     assert response.headers["HX-Retarget"] == "#flash"
     assert soup(response).select_one("[role=alert]") is not None
@@ -131,7 +103,6 @@ def test_a_refused_token_on_an_htmx_delete_does_not_land_in_the_row(client, make
     (note_id,) = make_notes(1)
     response = client.post(
         f"/notes/{note_id}/delete",
-        data={"confirmed": "yes"},
         headers=SWAP | {"X-CSRFToken": "stale"},
     )
     assert response.status_code == 400

@@ -59,7 +59,7 @@ def test_a_note_made_on_one_instance_is_seen_edited_and_deleted_on_the_other(ins
     assert patched.status_code == 200
     assert patched.json()["version"] == 3
 
-    deleted = on_one.submit(f"{one}/notes/{note_id}/delete", "#delete-form")
+    deleted = on_one.submit(f"{one}/notes/{note_id}", "#delete-form")
     assert deleted.status_code == 200
     assert on_other.get(f"{other}/notes/{note_id}").status_code == 404
     assert api.get(f"{other}/api/notes/{note_id}").status_code == 404

@@ -14,7 +14,15 @@ def tables(app) -> set[str]:
         return set(inspect(db.engine).get_table_names()) - {"alembic_version", "sqlite_sequence"}
 
 
-ALL_TABLES = {"notes", "users", "login_sessions", "api_tokens", "tags", "note_tags"}
+ALL_TABLES = {
+    "notes",
+    "users",
+    "login_sessions",
+    "api_tokens",
+    "tags",
+    "note_tags",
+    "trashed_notes",
+}
 # SQLite's search indexes (of titles and bodies, of titles alone): the FTS5 tables and
 # those they keep their index in; the words the index holds, and where a note's text
 # is cut into words.

@@ -14,7 +14,7 @@ from notesweb.auth import service as auth_service
 from notesweb.exceptions import NoteNotFound, ValidationError
 from notesweb.extensions import db
 from notesweb.models import Note, User
-from notesweb.notes import service
+from notesweb.notes import service, trash
 
 from .html import Browser, soup
 from .writers import at_once
@@ -41,12 +41,11 @@ def test_creates_and_deletes_by_api_and_form_keep_the_total_exact(
     assert counts(app) == {"alice": (7, 7)}
 
     assert api_client.delete(f"/api/notes/{ids[0]}").status_code == 204
-    browser.submit(browser.get(f"/notes/{ids[1]}/delete"), "#delete-form")
+    browser.submit(browser.get(f"/notes/{ids[1]}"), "#delete-form")
     listing = browser.get("/notes/")
     token = json.loads(listing.html.select_one("body")["data-hx-headers"])["X-CSRFToken"]
     in_place = client.post(
         f"/notes/{ids[2]}/delete",
-        data={"confirmed": "yes"},
         headers={"HX-Request": "true", "X-CSRFToken": token},
     )
     assert in_place.status_code == 200
@@ -76,7 +75,7 @@ def test_a_delete_that_loses_a_race_is_not_counted_twice(app, user, api_client, 
         stale = service.get_note(db.session.get(User, user.id), doomed)
         assert api_client.delete(f"/api/notes/{doomed}").status_code == 204
         with pytest.raises(NoteNotFound):
-            service.delete_note(stale)
+            trash.trash_note(stale)
     assert counts(app) == {"alice": (1, 1)}
 
 
@@ -103,7 +102,7 @@ def test_a_create_or_delete_that_fails_to_commit_changes_neither_notes_nor_total
         failing_commit()
         for write in (
             lambda: service.create_note(owner, "Lost"),
-            lambda: service.delete_note(note),
+            lambda: trash.trash_note(note),
         ):
             with pytest.raises(OperationalError):
                 write()
@@ -119,7 +118,7 @@ def test_writers_at_once_keep_the_total_exact(app, user, database_url):
         owner = db.session.get(User, user.id)
         notes = [service.create_note(owner, f"Note {i}") for i in range(each)]
         for note in notes[::2]:
-            service.delete_note(note)
+            trash.trash_note(note)
 
     at_once(database_url, writers, write)
     assert counts(app) == {"alice": (writers * each // 2,) * 2}

@@ -53,7 +53,7 @@ def test_a_file_sent_as_a_field_is_no_server_error(client):
 def test_saving_a_note_deleted_meanwhile_keeps_the_text(browser_client, make_notes):
     (note_id,) = make_notes(1)
     edit = browser_client.get(f"/notes/{note_id}/edit")
-    browser_client.submit(browser_client.get(f"/notes/{note_id}/delete"), "#delete-form")
+    browser_client.submit(browser_client.get(f"/notes/{note_id}"), "#delete-form")
     orphan = browser_client.submit(edit, "#note-form", body="my careful edit")
     assert orphan.status == 404
     form = orphan.html.select_one("#note-form")
@@ -127,29 +127,32 @@ def test_invalid_edit_keeps_what_was_typed(browser_client):
     assert shown.html.select_one(".note-body").get_text().strip() == "original"
 
 
-def test_delete_asks_then_deletes(browser_client):
+def test_delete_moves_the_note_to_the_trash_and_says_undo(browser_client):
     note = create(browser_client, "Doomed")
-    listing = browser_client.get("/notes/")
-    confirm = browser_client.submit(listing, "#note-list form.delete")
-    assert confirm.status == 200
-    assert "Delete “Doomed”?" in confirm.html.select_one("h1").get_text()
-    assert browser_client.get(note.url).status == 200
-    assert csrf_token(confirm.html.select_one("#delete-form"))
-    after = browser_client.submit(confirm, "#delete-form")
+    after = browser_client.submit(browser_client.get("/notes/"), "#note-list form.delete")
     assert after.url == "/notes/"
-    assert after.flash_messages() == ["Deleted “Doomed”."]
+    (message,) = after.html.select("#flash p")
+    assert message.get_text().startswith("Moved “Doomed” to the trash.")
+    assert message.select_one("form.undo")["action"] == f"/trash/{note.url.split('/')[-1]}/restore"
     assert after.html.select("#note-list article") == []
+    assert browser_client.get(note.url).status == 404
+    undone = browser_client.submit(after, "#flash form.undo")
+    assert undone.url == "/notes/"
+    assert undone.flash_messages() == ["Restored “Doomed”."]
+    assert [a.get_text() for a in undone.html.select("#note-list h2 a")] == ["Doomed"]
+
+
+def test_the_show_page_deletes_to_the_trash_too(browser_client):
+    note = create(browser_client, "Doomed too")
+    after = browser_client.submit(note, "#delete-form")
+    assert after.url == "/notes/"
+    assert (
+        after.html.select_one("#flash p").get_text().startswith("Moved “Doomed too” to the trash.")
+    )
     assert browser_client.get(note.url).status == 404
 
 
-def test_the_show_page_links_to_the_same_confirmation(browser_client):
-    note = create(browser_client, "Doomed too")
-    confirm = browser_client.follow(note, "article footer a[href$='/delete']")
-    after = browser_client.submit(confirm, "#delete-form")
-    assert after.flash_messages() == ["Deleted “Doomed too”."]
-
-
-@pytest.mark.parametrize("url", ["/notes/", "/notes/new", "/notes/1/edit", "/notes/1/delete"])
+@pytest.mark.parametrize("url", ["/notes/", "/notes/new", "/notes/1", "/notes/1/edit", "/trash/"])
 def test_every_post_form_carries_a_csrf_token(browser_client, make_notes, url):
     make_notes(2)
     forms = browser_client.get(url).html.select("form:not([role=search])")
@@ -161,8 +164,7 @@ def test_every_post_form_carries_a_csrf_token(browser_client, make_notes, url):
 
 def test_deleted_ids_are_never_reused(browser_client, make_notes):
     first, second = make_notes(2)
-    confirm = browser_client.get(f"/notes/{second}/delete")
-    browser_client.submit(confirm, "#delete-form")
+    browser_client.submit(browser_client.get(f"/notes/{second}"), "#delete-form")
     note = create(browser_client, "Newcomer")
     assert note.url == f"/notes/{second + 1}"
 
@@ -279,7 +281,7 @@ def test_an_expired_session_on_a_deleted_note_keeps_the_text(client, make_notes)
     assert form["action"] == url
     client.post(
         f"/notes/{note_id}/delete",
-        data={"csrf_token": csrf_token(form), "confirmed": "yes"},
+        data={"csrf_token": csrf_token(form)},
     )
     again = client.post(url, data=form_fields(form))
     assert again.status_code == 404

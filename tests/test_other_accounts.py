@@ -144,7 +144,6 @@ def test_the_total_after_an_htmx_delete_counts_only_the_accounts_notes(client, m
     token = json.loads(listing.select_one("body")["data-hx-headers"])["X-CSRFToken"]
     response = client.post(
         f"/notes/{ids[1]}/delete",
-        data={"confirmed": "yes"},
         headers={"HX-Request": "true", "X-CSRFToken": token},
     )
     assert response.status_code == 200

@@ -19,12 +19,12 @@ def total_on(page) -> str:
 
 def delete_notes(app, user, ids) -> None:
     from notesweb.extensions import db
-    from notesweb.notes import service
+    from notesweb.notes import service, trash
 
     with app.app_context():
         owner = db.session.get(User, user.id)
         for note_id in ids:
-            service.delete_note(service.get_note(owner, note_id))
+            trash.trash_note(service.get_note(owner, note_id))
 
 
 def test_newer_links_walk_back_to_the_first_page(browser_client, make_notes):

@@ -518,7 +518,7 @@ def test_deleting_a_result_in_place_counts_the_results(client, notes):
     token = page.select_one("input[name=csrf_token]")["value"]
     response = client.post(
         f"/notes/{notes['basil']}/delete",
-        data={"csrf_token": token, "confirmed": "yes"},
+        data={"csrf_token": token},
         headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/notes/?q=basil"},
     )
     assert soup(response).select_one("#notes-total").get_text() == "1 note matches “basil”"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from notesweb.extensions import db
 from notesweb.limits import BODY_MAX, TITLE_MAX
 from notesweb.models import Note
-from notesweb.notes import markdown, service
+from notesweb.notes import markdown, service, trash
 from notesweb.notes.orders import sort_title
 
 from .html import soup
@@ -65,7 +65,7 @@ def test_seeded_notes_are_listed_paged_and_counted_like_any_other(app, runner, c
 def test_ids_are_never_reused_after_a_seed(app, runner, make_notes):
     (first,) = make_notes(1)
     with app.app_context():
-        service.delete_note(db.session.get(Note, first))
+        trash.trash_note(db.session.get(Note, first))
     assert runner.invoke(args=["notes", "seed", "alice", "10"]).exit_code == 0
     assert min(note.id for note in seeded(app)) > first
 

@@ -214,7 +214,9 @@ def test_the_purge_command_deletes_what_ended_everywhere(short_app, clock):
     make_token(short_app, "carol", 0.001)
     result = short_app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip().startswith("deleted 1 ended sessions, 1 expired tokens and ")
+    assert result.output.strip().startswith(
+        "deleted 0 notes from the trash, 1 ended sessions, 1 expired tokens and "
+    )
     assert counts(short_app) == (1, 1)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from notesweb.extensions import db
 from notesweb.models import Note, NoteTag, Tag, User
-from notesweb.notes import service, tags
+from notesweb.notes import service, tags, trash
 
 from .conftest import PASSWORD, sign_in
 from .html import soup
@@ -230,7 +230,7 @@ def test_writers_at_once_keep_the_tag_counts_exact(app, user, database_url):
         for note in notes[1::2]:
             service.update_note(note, body="#other and #shared")
         for note in notes[::2]:
-            service.delete_note(note)
+            trash.trash_note(note)
 
     at_once(database_url, writers, write)
     with app.app_context():

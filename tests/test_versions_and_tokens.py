@@ -105,7 +105,7 @@ def test_the_edit_form_sent_back_unchanged_keeps_version_and_place(
 
 def test_a_delete_that_races_another_delete_is_not_found(app, user, make_notes, other_writer):
     from notesweb.models import Note
-    from notesweb.notes import service
+    from notesweb.notes import service, trash
 
     doomed, kept = make_notes(2)
     with app.app_context():
@@ -113,7 +113,7 @@ def test_a_delete_that_races_another_delete_is_not_found(app, user, make_notes, 
         with other_writer.begin() as connection:
             connection.execute(text("DELETE FROM notes WHERE id = :id"), {"id": doomed})
         with pytest.raises(NoteNotFound) as lost:
-            service.delete_note(note)
+            trash.trash_note(note)
         assert lost.value.note_id == doomed
     with app.app_context():
         assert list(db.session.scalars(select(Note.id))) == [kept]

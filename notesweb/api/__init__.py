@@ -29,6 +29,7 @@ def docs():
 def register_api(app: Flask) -> None:
     from .notes import blp as notes_blp
     from .tokens import blp as tokens_blp
+    from .trash import blp as trash_blp
 
     app.config.update(
         API_TITLE="notesweb",
@@ -53,7 +54,7 @@ def register_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    for blueprint in (notes_blp, tokens_blp):
+    for blueprint in (notes_blp, trash_blp, tokens_blp):
         # Bearer tokens and Basic credentials, never cookies: nothing for CSRF to forge.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

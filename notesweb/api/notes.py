@@ -7,7 +7,7 @@ from flask.views import MethodView
 from marshmallow import RAISE
 
 from ..exceptions import VersionConflict
-from ..notes import search, service, tags
+from ..notes import search, service, tags, trash
 from ..rate_limits import limit_api_calls
 from . import schemas
 from .auth import api_user, require_bearer_token
@@ -32,7 +32,7 @@ def _etag(note) -> str:
     return f'"{note.version}"'
 
 
-def _note_response(note, status: int = 200, **headers):
+def note_response(note, status: int = 200, **headers):
     return note, status, {"ETag": _etag(note), **headers}
 
 
@@ -73,7 +73,7 @@ class Notes(MethodView):
     def post(self, data):
         """Create a note."""
         note = service.create_note(api_user(), data["title"], data["body"], pinned=data["pinned"])
-        return _note_response(note, 201, Location=url_for("api.NoteItem", note_id=note.id))
+        return note_response(note, 201, Location=url_for("api.NoteItem", note_id=note.id))
 
 
 @blp.route("/notes/<int:note_id>")
@@ -82,7 +82,7 @@ class NoteItem(MethodView):
     @blp.documents(401, 429, 404)
     def get(self, note_id: int):
         """One note."""
-        return _note_response(service.get_note(api_user(), note_id))
+        return note_response(service.get_note(api_user(), note_id))
 
     @blp.arguments(schemas.NotePatch)
     @blp.response(200, schemas.Note, headers=ETAG)
@@ -92,13 +92,14 @@ class NoteItem(MethodView):
         """Change a note's title or body (a new version), or pin or unpin it."""
         note = service.get_note(api_user(), note_id)
         note = service.update_note(note, **changes, expected_version=_expected_version(note))
-        return _note_response(note)
+        return note_response(note)
 
     @blp.response(204)
     @blp.documents(401, 429, 404)
     def delete(self, note_id: int):
-        """Delete a note; its id is never used again."""
-        service.delete_note(service.get_note(api_user(), note_id))
+        """Delete a note: it moves to the trash (`/api/trash`), from where it can be
+        restored until purged. Its id is never given to another note."""
+        trash.trash_note(service.get_note(api_user(), note_id))
 
 
 @blp.route("/tags")

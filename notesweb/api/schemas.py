@@ -18,11 +18,11 @@ from ..limits import (
     TITLE_MAX,
     TOKEN_NAME_MAX,
 )
-from ..notes import query, search
+from ..notes import query, search, trash
 from ..notes.orders import DEFAULT_SORT, SORTS, decode_cursor
 from ..notes.service import clean_body, clean_title
 from ..notes.tags import TAG_ASKED_MAX, check_tag
-from ..pagination import CursorError
+from ..pagination import Cursor, CursorError
 
 # What the service accepts, as JSON Schema patterns: a title is trimmed of spaces,
 # tabs and line breaks at its ends and must then be one line of 1 to TITLE_MAX
@@ -68,20 +68,29 @@ def service_rule(clean):
     return check
 
 
-class NotesCursor(fields.String):
-    """A page cursor, read into the service's Cursor for the order asked for; a bad one
-    is a field problem like any other, reported with the rest."""
+class PageCursor(fields.String):
+    """A page cursor, read into the service's Cursor by `decode`; a bad one is a field
+    problem like any other, reported with the rest."""
+
+    def __init__(self, decode, **kwargs):
+        super().__init__(**kwargs)
+        self.decode = decode
 
     def _deserialize(self, value, attr, data, **kwargs):
         token = super()._deserialize(value, attr, data, **kwargs)
-        sort = data.get("sort", DEFAULT_SORT)
         try:
-            if (data.get("q") or "").strip():  # a blank one asks for no search
-                return search.decode_cursor(token)
-            # An unknown order is a problem of its own, reported with this one.
-            return decode_cursor(token, sort if sort in SORTS else DEFAULT_SORT)
+            return self.decode(token, data)
         except CursorError as exc:
             raise ma.ValidationError(str(exc)) from None
+
+
+def _notes_cursor(token: str, data) -> Cursor:
+    """A cursor of the list's order, or of a search."""
+    if (data.get("q") or "").strip():  # a blank one asks for no search
+        return search.decode_cursor(token)
+    sort = data.get("sort", DEFAULT_SORT)
+    # An unknown order is a problem of its own, reported with this one.
+    return decode_cursor(token, sort if sort in SORTS else DEFAULT_SORT)
 
 
 class JsonBoolean(fields.Boolean):
@@ -163,7 +172,7 @@ class Note(ma.Schema):
     )
 
 
-class NoteListQuery(StrictSchema):
+class PageQuery(StrictSchema):
     """Unknown parameters are refused too: a misspelt `limt` must not go unnoticed."""
 
     limit = fields.Integer(load_default=PAGE_SIZE, validate=validate.Range(1, API_LIMIT_MAX))
@@ -175,7 +184,16 @@ class NoteListQuery(StrictSchema):
             "further on, follow `next_cursor`). Not with `cursor`."
         },
     )
-    cursor = NotesCursor(
+
+    @ma.validates_schema(skip_on_field_errors=False)
+    def _one_way_of_paging(self, data, **_kwargs):
+        if data.get("cursor") is not None and data.get("offset") is not None:
+            raise ma.ValidationError("Use either cursor or offset, not both.", "cursor")
+
+
+class NoteListQuery(PageQuery):
+    cursor = PageCursor(
+        _notes_cursor,
         load_default=None,
         metadata={
             "description": "`next_cursor` of the previous page, with the same `sort`. "
@@ -214,10 +232,13 @@ class NoteListQuery(StrictSchema):
         },
     )
 
-    @ma.validates_schema(skip_on_field_errors=False)
-    def _one_way_of_paging(self, data, **_kwargs):
-        if data.get("cursor") is not None and data.get("offset") is not None:
-            raise ma.ValidationError("Use either cursor or offset, not both.", "cursor")
+
+class TrashQuery(PageQuery):
+    cursor = PageCursor(
+        lambda token, _data: trash.decode_cursor(token),
+        load_default=None,
+        metadata={"description": "`next_cursor` of the previous page. Not with `offset`."},
+    )
 
 
 class TagCount(ma.Schema):
@@ -232,7 +253,17 @@ class TagList(ma.Schema):
     items = fields.List(fields.Nested(TagCount), required=True)
 
 
-class NotePage(ma.Schema):
+class ListPage(ma.Schema):
+    limit = fields.Integer(required=True)
+    offset = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "Null when paging by cursor."}
+    )
+    next_cursor = fields.String(
+        required=True, allow_none=True, metadata={"description": "Null on the last page."}
+    )
+
+
+class NotePage(ListPage):
     items = fields.List(fields.Nested(Note), required=True)
     total = fields.Integer(
         required=True,
@@ -245,13 +276,40 @@ class NotePage(ma.Schema):
         required=True,
         metadata={"description": "False when a search matched more notes than `total` says."},
     )
-    limit = fields.Integer(required=True)
-    offset = fields.Integer(
-        required=True, allow_none=True, metadata={"description": "Null when paging by cursor."}
+
+
+class TrashedNote(ma.Schema):
+    id = fields.Integer(required=True, metadata={"description": "The note's own id."})
+    title = fields.String(required=True)
+    body = fields.String(required=True)
+    created_at = fields.DateTime(required=True, format="iso")
+    updated_at = fields.DateTime(required=True, format="iso")
+    version = fields.Integer(required=True)
+    pinned = fields.Boolean(required=True)
+    tags = fields.List(fields.String(), required=True, dump_only=True)
+    deleted_at = fields.DateTime(required=True, format="iso")
+    purged_at = fields.Method(
+        "_purged_at",
+        required=True,
+        dump_only=True,
+        metadata={
+            "type": "string",
+            "format": "date-time",
+            "description": "When it leaves the trash for good, unless restored.",
+        },
     )
-    next_cursor = fields.String(
-        required=True, allow_none=True, metadata={"description": "Null on the last page."}
+
+    def _purged_at(self, trashed):
+        return trash.purged_at(trashed).isoformat()
+
+
+class TrashPage(ListPage):
+    items = fields.List(
+        fields.Nested(TrashedNote),
+        required=True,
+        metadata={"description": "Most recently deleted first."},
     )
+    total = fields.Integer(required=True)
 
 
 class TokenCreate(StrictSchema):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, false, select, update
+from sqlalchemy import bindparam, false, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -146,21 +146,6 @@ def _pin(note: Note, pinned: bool) -> None:
         raise StaleDataError()  # deleted meanwhile
     db.session.execute(update(NoteTag).where(NoteTag.note_id == note.id).values(pinned=pinned))
     set_committed_value(note, "pinned", pinned)
-
-
-def delete_note(note: Note) -> None:
-    note_id, owner_id = note.id, note.owner_id
-    # Its tags as the row holds them when it goes (another writer may have retagged it
-    # since `note` was read), so their counts stay exact.
-    tag_names = db.session.scalar(
-        delete(Note).where(Note.id == note_id, Note.owner_id == owner_id).returning(Note.tag_names)
-    )
-    if tag_names is None:
-        db.session.rollback()
-        raise NoteNotFound(note_id)
-    add_to_note_count(owner_id, -1)
-    tags.untag(owner_id, tag_names.split())
-    db.session.commit()
 
 
 def add_to_note_count(owner_id: int, change: int) -> None:

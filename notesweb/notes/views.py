@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from ..errors import keeps_typed_text
 from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError, Page
-from . import markdown, orders, search, service, tags
+from . import markdown, orders, search, service, tags, trash
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -48,13 +49,14 @@ def see_other(url: str):
     return redirect(url, 303)
 
 
-def listing_args() -> dict:
+def listing_args(args=None) -> dict:
     """The list's search, tag and order, as the URL gives them (an unknown order is
     the usual one; a search has its own)."""
-    sort, q = request.args.get("sort"), request.args.get("q", "").strip()
+    args = request.args if args is None else args
+    sort, q = args.get("sort"), args.get("q", "").strip()
     return {
         "q": q or None,
-        "tag": request.args.get("tag") or None,
+        "tag": args.get("tag") or None,
         "sort": sort if sort in orders.SORTS and sort != orders.DEFAULT_SORT and not q else None,
     }
 
@@ -211,12 +213,18 @@ def update(note_id: int):
     return see_other(url_for("notes.show", note_id=note.id))
 
 
+def current_listing() -> dict:
+    """The listing of the page an HTMX request was made from (htmx sends its URL)."""
+    url = urlsplit(request.headers.get("HX-Current-URL", ""))
+    return listing_args(MultiDict(parse_qsl(url.query)))
+
+
 def listed_total() -> tuple[int, bool, str | None]:
-    """How many notes the list an in-place delete was made from now holds (htmx sends
-    the page's URL): all, a tag's, or a search's (counted up to its cap); whether that
-    is all of them; and the search."""
-    query = parse_qs(urlsplit(request.headers.get("HX-Current-URL", "")).query)
-    tag, q = query.get("tag", [None])[0], query.get("q", [""])[0].strip()
+    """How many notes the list an in-place change was made on now holds: all, a
+    tag's, or a search's (counted up to its cap); whether that is all of them; and
+    the search."""
+    listing = current_listing()
+    tag, q = listing["tag"], listing["q"]
     if q:
         try:
             return *search.count_matches(current_user, q, tag), q
@@ -243,25 +251,16 @@ def pin(note_id: int):
     return see_other(back_to_list_or(url_for("notes.show", note_id=note.id)))
 
 
-@bp.get("/<int:note_id>/delete")
-def confirm_delete(note_id: int):
-    return render_template("notes/delete.html", note=service.get_note(current_user, note_id))
-
-
 @bp.post("/<int:note_id>/delete")
 def delete(note_id: int):
     note = service.get_note(current_user, note_id)
-    if request.form.get("confirmed") != "yes":
-        # A delete button pressed without JavaScript: ask before anything is lost.
-        return render_template("notes/delete.html", note=note)
     title = note.title
-    service.delete_note(note)
-    message = f"Deleted “{title}”."
+    trash.trash_note(note)
     if wants_fragment():
-        # The row is removed in place; the total and the status line are updated.
+        # The row is removed in place, its place kept for Undo; the total is updated.
         total, exact, q = listed_total()
         return render_template(
-            "notes/_deleted.html", message=message, total=total, exact=exact, q=q
+            "notes/_deleted.html", note_id=note_id, title=title, total=total, exact=exact, q=q
         )
-    flash(message, "success")
-    return redirect(url_for("notes.index"), 303)
+    flash({"note_id": note_id, "title": title}, "trashed")
+    return redirect(back_to_list_or(url_for("notes.index")), 303)

@@ -11,8 +11,8 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, update
 
 from notesweb.extensions import db
-from notesweb.models import Note, User
-from notesweb.notes import service
+from notesweb.models import Note, TrashedNote, User
+from notesweb.notes import service, trash
 
 from ..conftest import PASSWORD, make_app
 from ..servers import gunicorn
@@ -136,12 +136,20 @@ def notes(live_database, live_user):
                 return service.create_note(auth_service.find_user(live_user), title, body).id
 
         @staticmethod
+        def trash(*note_ids: int) -> None:
+            with app.app_context():
+                owner = auth_service.find_user(live_user)
+                for note_id in note_ids:
+                    trash.trash_note(service.get_note(owner, note_id))
+
+        @staticmethod
         def get(note_id: int):
             with app.app_context():
                 return db.session.get(Note, note_id)
 
     with app.app_context():
         db.session.execute(delete(Note))
+        db.session.execute(delete(TrashedNote))
         db.session.execute(update(User).values(note_count=0))  # the kept totals too
         db.session.commit()
     yield Notes

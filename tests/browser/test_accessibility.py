@@ -21,7 +21,9 @@ def page(signed_in_page):
         "/notes/new",
         "/notes/{id}",
         "/notes/{id}/edit",
-        "/notes/{id}/delete",
+        "/trash/",
+        "/trash/{trashed}",
+        "/trash/empty",
         "/x",
         "/account",
         "/account/delete",
@@ -35,7 +37,8 @@ def page(signed_in_page):
 )
 def test_pages_have_no_violations(page: Page, notes, url):
     ids = notes.make(25)
-    page.goto(url.format(id=ids[0]))
+    notes.trash(*ids[1:4])
+    page.goto(url.format(id=ids[0], trashed=ids[1]))
     assert violations(page) == []
 
 

@@ -54,8 +54,10 @@ SMALL_TARGETS = """() => {
 def pages(notes, live_database, live_user):
     """The signed-in pages to check, with a long title, a wide table, a token and
     enough notes for a pager."""
-    notes.make(25)
+    ids = notes.make(25)
     wide = notes.write(LONG_TITLE, WIDE_BODY)
+    trashed = notes.write("Deleted: " + LONG_TITLE[9:], WIDE_BODY)
+    notes.trash(ids[0], trashed)
     app = make_app(live_database)
     with app.app_context():
         auth_service.create_token(auth_service.find_user(live_user), "a token with a long name")
@@ -63,7 +65,9 @@ def pages(notes, live_database, live_user):
         "/notes/",
         f"/notes/{wide}",
         f"/notes/{wide}/edit",
-        f"/notes/{wide}/delete",
+        "/trash/",
+        f"/trash/{trashed}",
+        "/trash/empty",
         "/notes/new",
         "/notes/tags",
         "/notes/?q=title",

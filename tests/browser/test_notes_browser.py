@@ -76,33 +76,42 @@ def test_load_more_appends_the_next_page_in_place(page: Page, notes):
     assert still_same_document(page)
 
 
-def test_delete_from_the_list_asks_then_removes_the_row(page: Page, notes):
+def test_delete_from_the_list_removes_the_row_and_undo_puts_it_back(page: Page, notes):
     ids = notes.make(3)[::-1]
     page.goto("/notes/")
     mark_document(page)
-    row = page.locator(f"article[data-note-id='{ids[0]}']")
+    row = page.locator(f"article[data-note-id='{ids[1]}']")
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message) or dialog.dismiss())
 
-    page.once("dialog", lambda dialog: dialog.dismiss())
-    row.get_by_role("button", name="Delete").click()
-    expect(row).to_be_visible()
-    assert notes.get(ids[0]) is not None
-
-    messages = []
-
-    def accept(dialog):
-        messages.append(dialog.message)
-        dialog.accept()
-
-    page.once("dialog", accept)
     row.get_by_role("button", name="Delete").click()
     expect(row).to_have_count(0)
     expect(page.locator("#notes-total")).to_have_text("2 notes")
-    expect(page.locator("#flash")).to_contain_text("Deleted “Note 2”.")
-    assert messages == ["Delete “Note 2”? This cannot be undone."]
+    expect(page.locator("#flash")).to_contain_text("Moved “Note 1” to the trash.")
     # Keyboard focus moves on to the next note rather than falling out of the page.
+    expect(page.get_by_role("link", name="Note 0", exact=True)).to_be_focused()
+    assert notes.get(ids[1]) is None
+
+    page.locator("#flash").get_by_role("button", name="Undo").click()
+    expect(page.locator("#flash")).to_have_text("Restored “Note 1”.")
+    expect(page.locator("#notes-total")).to_have_text("3 notes")
+    assert note_ids(page) == ids  # back in its own place, not at the end
     expect(page.get_by_role("link", name="Note 1", exact=True)).to_be_focused()
-    assert notes.get(ids[0]) is None
+    assert notes.get(ids[1]) is not None
+    assert dialogs == []  # nothing asked: Undo is the safety
     assert still_same_document(page)
+
+
+def test_deleting_the_last_rows_moves_focus_to_the_total(page: Page, notes):
+    ids = notes.make(2)[::-1]
+    page.goto("/notes/")
+    for note_id in ids:
+        page.locator(f"article[data-note-id='{note_id}']").get_by_role(
+            "button", name="Delete"
+        ).click()
+        expect(page.locator(f"article[data-note-id='{note_id}']")).to_have_count(0)
+    expect(page.locator("#notes-total")).to_have_text("0 notes")
+    expect(page.locator("#notes-total")).to_be_focused()
 
 
 def test_the_form_validates_in_place_and_keeps_focus_sensible(page: Page, notes):
@@ -159,17 +168,43 @@ def test_without_js_paging_and_load_more_are_links(js_off_page: Page, notes):
     assert note_ids(page) == ids[PAGE_SIZE : PAGE_SIZE * 2]
 
 
-def test_without_js_delete_goes_through_a_confirmation_page(js_off_page: Page, notes):
+def test_without_js_delete_and_undo_are_plain_forms(js_off_page: Page, notes):
     page = js_off_page
     ids = notes.make(2)[::-1]
     page.goto("/notes/")
     row = page.locator(f"article[data-note-id='{ids[0]}']")
     row.get_by_role("button", name="Delete").click()
-    expect(page.locator("h1")).to_have_text("Delete “Note 1”?")
-    page.get_by_role("button", name="Delete note").click()
     expect(page).to_have_url(re.compile(r"/notes/$"))
-    expect(page.locator("#flash")).to_contain_text("Deleted “Note 1”.")
+    expect(page.locator("#flash")).to_contain_text("Moved “Note 1” to the trash.")
     assert note_ids(page) == ids[1:]
+    page.locator("#flash").get_by_role("button", name="Undo").click()
+    expect(page).to_have_url(re.compile(r"/notes/$"))
+    expect(page.locator("#flash")).to_have_text("Restored “Note 1”.")
+    assert note_ids(page) == ids
+
+
+def test_the_trash_page_restores_deletes_for_good_and_empties(page: Page, notes):
+    ids = notes.make(4)
+    notes.trash(*ids)
+    page.goto("/trash/")
+    expect(page.locator("#trash-total")).to_have_text("4 notes in the trash")
+    restore = page.locator(f"#trash-list article[data-note-id='{ids[3]}']")
+    restore.get_by_role("button", name="Restore").click()
+    expect(restore).to_have_count(0)
+    expect(page.locator("#trash-total")).to_have_text("3 notes in the trash")
+    expect(page.get_by_role("link", name="Note 2", exact=True)).to_be_focused()
+
+    doomed = page.locator(f"#trash-list article[data-note-id='{ids[2]}']")
+    page.once("dialog", lambda dialog: dialog.accept())
+    doomed.get_by_role("button", name="Delete forever").click()
+    expect(doomed).to_have_count(0)
+    expect(page.locator("#flash")).to_have_text("Deleted “Note 2” for good.")
+
+    page.get_by_role("link", name="Empty trash").click()
+    page.get_by_role("button", name="Delete 2 notes for good").click()
+    expect(page.locator("#trash-total")).to_have_text("0 notes in the trash")
+    page.goto("/notes/")
+    assert note_ids(page) == [ids[3]]
 
 
 def test_without_js_validation_and_create_work(js_off_page: Page, notes):

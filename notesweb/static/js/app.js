@@ -1,26 +1,45 @@
 // Focus after htmx swaps, so a keyboard user never falls out of the page. Everything
 // works without it, as without keyboard.js and writing.js.
 
-// When a note is deleted in place, keep keyboard focus in the list: move it to the
-// next note (or the previous one, or the list's total when none is left).
+// When a row is removed in place (a note deleted, or restored or deleted for good
+// from the trash), keep keyboard focus in the list: move it to the next row (or the
+// previous one, or the list's total when none is left). A deleted note's row stays,
+// hidden, for Undo: it is skipped.
 let focusAfterDelete = null;
+
+const REMOVES_ROW = "#note-list form.delete, #trash-list form.restore, #trash-list form.delete-forever";
+
+function shownSibling(row, direction) {
+  let sibling = row[direction];
+  while (sibling && sibling.hidden) sibling = sibling[direction];
+  return sibling;
+}
 
 document.addEventListener("htmx:beforeSwap", (event) => {
   const form = event.detail.requestConfig && event.detail.requestConfig.elt;
-  if (!(form instanceof HTMLFormElement) || !form.matches("#note-list form.delete")) return;
+  if (!(form instanceof HTMLFormElement)) return;
+  if (form.matches("form.undo[data-hx-target]")) {
+    // Undo puts the note back in its row: focus goes to it.
+    const id = form.dataset.hxTarget.replace("#deleted-note-", "");
+    focusAfterDelete = () => document.querySelector(`#note-list [data-note-id="${id}"] h2 a`);
+    return;
+  }
+  if (!form.matches(REMOVES_ROW)) return;
   const row = form.closest("li");
-  const neighbour = row.nextElementSibling || row.previousElementSibling;
-  focusAfterDelete = neighbour ? neighbour.querySelector("h2 a") : null;
+  const neighbour = shownSibling(row, "nextElementSibling") || shownSibling(row, "previousElementSibling");
+  const link = neighbour ? neighbour.querySelector("h2 a") : null;
+  focusAfterDelete = link ? () => link : listTotal;
 });
+
+function listTotal() {
+  return document.getElementById("notes-total") || document.getElementById("trash-total");
+}
 
 document.addEventListener("htmx:afterSettle", () => {
   if (firstLoaded !== null) return; // Load more places focus itself (below)
-  if (focusAfterDelete === null && !document.activeElement.isConnected) {
-    const total = document.getElementById("notes-total");
-    if (total) total.focus();
-  }
+  if (focusAfterDelete === null && !document.activeElement.isConnected) listTotal()?.focus();
   if (focusAfterDelete) {
-    focusAfterDelete.focus();
+    focusAfterDelete()?.focus();
     focusAfterDelete = null;
   }
 });

@@ -47,6 +47,14 @@ class NoteNotFound(NotFoundError):
         self.note_id = note_id
 
 
+class RevisionNotFound(NotFoundError):
+    heading = "Version not found"
+
+    def __init__(self, note_id: int, version: int):
+        super().__init__(f"Note {note_id} has no earlier version {version}.")
+        self.note_id, self.version = note_id, version
+
+
 class TokenNotFound(NotFoundError):
     heading = "API token not found"
 

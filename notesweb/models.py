@@ -149,6 +149,24 @@ class Note(db.Model):
         return f"<Note {self.id} v{self.version}>"
 
 
+class NoteRevision(db.Model):
+    """A version of a note that a later change replaced (notes.revisions): its title and
+    body as they were, and when they were written. Keyed by the note's id, not bound to
+    its row, so that a note's history goes to the trash and back with it; deleting the
+    note for good deletes its history in the same transaction."""
+
+    __tablename__ = "note_revisions"
+    __table_args__ = (UniqueConstraint("note_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column()
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class TrashedNote(db.Model):
     """A deleted note, kept until restored, deleted for good, or purged TRASH_DAYS
     after `deleted_at` (notes.trash). Its row left `notes`, so that no list, search,

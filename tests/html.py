@@ -81,7 +81,7 @@ class Page:
         return soup(self.response)
 
     def flash_messages(self) -> list[str]:
-        return [p.get_text(strip=True) for p in self.html.select("#flash p")]
+        return [" ".join(p.get_text().split()) for p in self.html.select("#flash p")]
 
 
 def csrf_token(page: TestResponse | Page | Tag) -> str:

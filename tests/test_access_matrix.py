@@ -38,11 +38,12 @@ ROUTES = list(routes())
 
 @pytest.fixture
 def world(app, user, make_notes, api_token):
-    """Alice's note, token and signed-in browser, and Bob signed in (browser) and with
-    a token (API)."""
+    """Alice's note (edited once: it has a history), a note in her trash, her token and
+    signed-in browser; and Bob signed in (browser) and with a token (API)."""
     from notesweb.auth import service
     from notesweb.extensions import db
     from notesweb.models import ApiToken, LoginSession
+    from notesweb.notes import service as notes_service
 
     note_id, trashed_id = make_notes(2)
     alice = app.test_client()
@@ -51,6 +52,8 @@ def world(app, user, make_notes, api_token):
         f"/notes/{trashed_id}/delete", headers={"X-CSRFToken": csrf_token(alice.get("/notes/"))}
     )
     with app.app_context():
+        alice_user = service.find_user("alice")
+        notes_service.update_note(notes_service.get_note(alice_user, note_id), body="v2")
         token_id = db.session.query(ApiToken.id).scalar()
         session_id = db.session.query(LoginSession.id).order_by(LoginSession.id).first()[0]
         bob = service.create_user("bob", "bob's long passphrase")
@@ -119,6 +122,7 @@ def test_another_users_things_are_404(app, world, rule, method):
     sign_in(alice, "alice")
     assert alice.get(f"/notes/{world['values']['note_id']}").status_code == 200
     assert alice.get(f"/trash/{world['trashed_id']}").status_code == 200
+    assert alice.get(f"/notes/{world['values']['note_id']}/history/1").status_code == 200
 
 
 STATE_CHANGING = [

@@ -131,9 +131,9 @@ def test_delete_moves_the_note_to_the_trash_and_says_undo(browser_client):
     note = create(browser_client, "Doomed")
     after = browser_client.submit(browser_client.get("/notes/"), "#note-list form.delete")
     assert after.url == "/notes/"
-    (message,) = after.html.select("#flash p")
-    assert message.get_text().startswith("Moved “Doomed” to the trash.")
-    assert message.select_one("form.undo")["action"] == f"/trash/{note.url.split('/')[-1]}/restore"
+    assert after.flash_messages() == ["Moved “Doomed” to the trash."]
+    undo = after.html.select_one("#flash form.undo")
+    assert undo["action"] == f"/trash/{note.url.split('/')[-1]}/restore"
     assert after.html.select("#note-list article") == []
     assert browser_client.get(note.url).status == 404
     undone = browser_client.submit(after, "#flash form.undo")

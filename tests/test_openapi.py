@@ -36,7 +36,7 @@ def test_every_error_response_is_documented_as_problem_json(document):
         for method, operation in path.items()
         if method in {"get", "put", "post", "patch", "delete"}
     ]
-    assert len(operations) == 13
+    assert len(operations) == 16
     for operation in operations:
         responses = operation["responses"]
         assert set(responses) <= {"200", "201", "204"} | {
@@ -103,7 +103,7 @@ def test_the_api_keeps_to_its_document(app, user, mode):
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 13
+    assert len(operations) == 16
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=GenerationMode(mode)))

@@ -187,6 +187,7 @@ def test_undo_in_place_puts_the_note_back_in_its_row(client, make_notes):
     assert answer.select_one("#flash bdi").get_text() == "Note 1"
     assert undo["data-hx-post"] == undo["action"] == f"/trash/{ids[1]}/restore"
     assert undo["data-hx-target"] == f"#deleted-note-{ids[1]}"
+    assert undo.select_one("[name=next]")["value"] == "/notes/"  # without the row, a reload
 
     fields = {i["name"]: i.get("value", "") for i in undo.select("input")}
     restored = client.post(undo["action"], data=fields, headers=headers)
@@ -205,9 +206,9 @@ def test_undo_on_a_search_counts_the_search(client, make_notes):
     ids = make_notes(3, prefix="Walrus")
     make_notes(2, prefix="Other")
     deleted, headers = delete_in_place(client, ids[0], "/notes/?q=walrus")
-    assert soup(deleted).select_one("#notes-total").get_text(strip=True) == (
-        "2 notes match “walrus”"
-    )
+    answer = soup(deleted)
+    assert answer.select_one("#notes-total").get_text(strip=True) == "2 notes match “walrus”"
+    assert answer.select_one("#flash [name=next]")["value"] == "/notes/?q=walrus"
 
 
 def test_the_trash_page_restores_and_deletes_for_good_without_javascript(

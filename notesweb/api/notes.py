@@ -91,7 +91,7 @@ class NoteItem(MethodView):
     def patch(self, changes, note_id: int):
         """Change a note's title or body (a new version), or pin or unpin it."""
         note = service.get_note(api_user(), note_id)
-        note = service.update_note(note, **changes, expected_version=_expected_version(note))
+        note = service.update_note(note, **changes, expected_version=expected_version(note))
         return note_response(note)
 
     @blp.response(204)
@@ -113,7 +113,7 @@ class Tags(MethodView):
         }
 
 
-def _expected_version(note) -> int | None:
+def expected_version(note) -> int | None:
     if_match = request.if_match
     if not if_match or if_match.star_tag:
         return None

@@ -18,7 +18,7 @@ from ..limits import (
     TITLE_MAX,
     TOKEN_NAME_MAX,
 )
-from ..notes import query, search, trash
+from ..notes import query, revisions, search, trash
 from ..notes.orders import DEFAULT_SORT, SORTS, decode_cursor
 from ..notes.service import clean_body, clean_title
 from ..notes.tags import TAG_ASKED_MAX, check_tag
@@ -253,6 +253,14 @@ class TagList(ma.Schema):
     items = fields.List(fields.Nested(TagCount), required=True)
 
 
+class RevisionQuery(PageQuery):
+    cursor = PageCursor(
+        lambda token, _data: revisions.decode_cursor(token),
+        load_default=None,
+        metadata={"description": "`next_cursor` of the previous page. Not with `offset`."},
+    )
+
+
 class ListPage(ma.Schema):
     limit = fields.Integer(required=True)
     offset = fields.Integer(
@@ -301,6 +309,29 @@ class TrashedNote(ma.Schema):
 
     def _purged_at(self, trashed):
         return trash.purged_at(trashed).isoformat()
+
+
+class RevisionSummary(ma.Schema):
+    version = fields.Integer(required=True)
+    title = fields.String(required=True)
+    saved_at = fields.DateTime(
+        required=True,
+        format="iso",
+        metadata={"description": "When this version was written (its `updated_at` then)."},
+    )
+
+
+class Revision(RevisionSummary):
+    body = fields.String(required=True)
+
+
+class RevisionPage(ListPage):
+    items = fields.List(
+        fields.Nested(RevisionSummary),
+        required=True,
+        metadata={"description": "The versions that later changes replaced, newest first."},
+    )
+    total = fields.Integer(required=True)
 
 
 class TrashPage(ListPage):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, false, select, update
+from sqlalchemy import bindparam, false, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..exceptions import FieldError, NoteNotFound, ValidationError, VersionConflict
 from ..extensions import db
 from ..limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, LINE_BREAKS, TITLE_MAX, TRIMMED
-from ..models import Note, NoteTag, User, utcnow
+from ..models import Note, NoteRevision, NoteTag, User, utcnow
 from ..pagination import Cursor, Page, keyset_page, offset_page
 from . import tags
 from .markdown import excerpt
@@ -126,6 +126,7 @@ def update_note(
 
 
 def _edit(note: Note, fields: dict[str, str], had: list[str]) -> None:
+    replaced = _as_revision(note)
     for name, value in fields.items():
         setattr(note, name, value)
     if "title" in fields:
@@ -136,7 +137,21 @@ def _edit(note: Note, fields: dict[str, str], had: list[str]) -> None:
     note.tag_names = tags.tag_names(note.owner_id, found)
     note.updated_at = utcnow()
     db.session.flush()  # the version check: StaleDataError if another write came first
+    # Only then: a writer that came first has kept this version already.
+    db.session.execute(insert(NoteRevision).values(replaced))
     tags.retag(note, found, had=had)
+
+
+def _as_revision(note: Note) -> dict:
+    """The note as it is, as its history (notes.revisions) will keep it once replaced."""
+    return {
+        "note_id": note.id,
+        "owner_id": note.owner_id,
+        "version": note.version,
+        "title": note.title,
+        "body": note.body,
+        "saved_at": note.updated_at,
+    }
 
 
 def _pin(note: Note, pinned: bool) -> None:

@@ -1,7 +1,7 @@
 """The trash. Deleting a note moves its row from `notes` to `trashed_notes` in one
 transaction, so it leaves every list, search, tag and total of live notes at once
 (they all read `notes`, whose triggers and kept counts follow it); restoring moves it
-back, with its id, its versions and its place in the list. After TRASH_DAYS it is
+back, with its id, its version, its history and its place in the list. After TRASH_DAYS it is
 purged: by `flask purge`, and whenever its owner deletes another note."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, select
 from ..exceptions import NoteNotFound
 from ..extensions import db
 from ..limits import ID_MAX
-from ..models import Note, TrashedNote, User, utcnow
+from ..models import Note, NoteRevision, TrashedNote, User, utcnow
 from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
 from . import tags
 from .orders import sort_title
@@ -97,6 +97,7 @@ def restore_note(owner: User, note_id: int) -> Note:
 
 def delete_forever(owner: User, note_id: int) -> None:
     _take(owner, note_id)
+    _forget_history(NoteRevision.note_id == note_id, NoteRevision.owner_id == owner.id)
     db.session.commit()
 
 
@@ -122,6 +123,7 @@ def _take(owner: User, note_id: int) -> dict:
 
 def empty_trash(owner: User) -> int:
     """Deletes every note in the owner's trash for good; returns how many."""
+    _forget_history(NoteRevision.note_id.in_(_ids(TrashedNote.owner_id == owner.id)))
     emptied = db.session.execute(
         delete(TrashedNote).where(TrashedNote.owner_id == owner.id)
     ).rowcount
@@ -137,8 +139,18 @@ def purge_expired() -> int:
 
 
 def _purge(*where) -> int:
-    expired = delete(TrashedNote).where(TrashedNote.deleted_at <= cutoff(), *where)
-    return db.session.execute(expired).rowcount
+    where = (TrashedNote.deleted_at <= cutoff(), *where)
+    _forget_history(NoteRevision.note_id.in_(_ids(*where)))
+    return db.session.execute(delete(TrashedNote).where(*where)).rowcount
+
+
+def _ids(*where):
+    return select(TrashedNote.id).where(*where)
+
+
+def _forget_history(*where) -> None:
+    """A note deleted for good takes its history with it (notes.revisions)."""
+    db.session.execute(delete(NoteRevision).where(*where))
 
 
 def count_trash(owner: User) -> int:

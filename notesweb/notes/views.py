@@ -14,6 +14,7 @@ from ..exceptions import NoteNotFound, ValidationError, VersionConflict
 from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError, Page
+from ..redirects import safe_next
 from . import markdown, orders, search, service, tags, trash
 from .forms import NoteForm
 
@@ -213,10 +214,17 @@ def update(note_id: int):
     return see_other(url_for("notes.show", note_id=note.id))
 
 
-def current_listing() -> dict:
-    """The listing of the page an HTMX request was made from (htmx sends its URL)."""
+def current_url() -> str:
+    """The address of the page an HTMX request was made from (htmx sends it), if it
+    is this site's, else the notes list."""
     url = urlsplit(request.headers.get("HX-Current-URL", ""))
-    return listing_args(MultiDict(parse_qsl(url.query)))
+    path = urlunsplit(("", "", url.path, url.query, ""))
+    return safe_next(path) or url_for("notes.index")
+
+
+def current_listing() -> dict:
+    """The listing of the page an HTMX request was made from."""
+    return listing_args(MultiDict(parse_qsl(urlsplit(current_url()).query)))
 
 
 def listed_total() -> tuple[int, bool, str | None]:
@@ -260,7 +268,13 @@ def delete(note_id: int):
         # The row is removed in place, its place kept for Undo; the total is updated.
         total, exact, q = listed_total()
         return render_template(
-            "notes/_deleted.html", note_id=note_id, title=title, total=total, exact=exact, q=q
+            "notes/_deleted.html",
+            note_id=note_id,
+            title=title,
+            back=current_url(),
+            total=total,
+            exact=exact,
+            q=q,
         )
     flash({"note_id": note_id, "title": title}, "trashed")
     return redirect(back_to_list_or(url_for("notes.index")), 303)

@@ -136,6 +136,12 @@ def notes(live_database, live_user):
                 return service.create_note(auth_service.find_user(live_user), title, body).id
 
         @staticmethod
+        def edit(note_id: int, body: str) -> None:
+            with app.app_context():
+                owner = auth_service.find_user(live_user)
+                service.update_note(service.get_note(owner, note_id), body=body)
+
+        @staticmethod
         def trash(*note_ids: int) -> None:
             with app.app_context():
                 owner = auth_service.find_user(live_user)

@@ -21,6 +21,8 @@ def page(signed_in_page):
         "/notes/new",
         "/notes/{id}",
         "/notes/{id}/edit",
+        "/notes/{id}/history/",
+        "/notes/{id}/history/1",
         "/trash/",
         "/trash/{trashed}",
         "/trash/empty",
@@ -38,6 +40,7 @@ def page(signed_in_page):
 def test_pages_have_no_violations(page: Page, notes, url):
     ids = notes.make(25)
     notes.trash(*ids[1:4])
+    notes.edit(ids[0], "Body 0, and a second thought.\n\nA new paragraph.")
     page.goto(url.format(id=ids[0], trashed=ids[1]))
     assert violations(page) == []
 

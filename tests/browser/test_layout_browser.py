@@ -58,6 +58,7 @@ def pages(notes, live_database, live_user):
     wide = notes.write(LONG_TITLE, WIDE_BODY)
     trashed = notes.write("Deleted: " + LONG_TITLE[9:], WIDE_BODY)
     notes.trash(ids[0], trashed)
+    notes.edit(wide, WIDE_BODY + "\n\nAnd one more line, with a " + "long" * 30 + " word.")
     app = make_app(live_database)
     with app.app_context():
         auth_service.create_token(auth_service.find_user(live_user), "a token with a long name")
@@ -65,6 +66,8 @@ def pages(notes, live_database, live_user):
         "/notes/",
         f"/notes/{wide}",
         f"/notes/{wide}/edit",
+        f"/notes/{wide}/history/",
+        f"/notes/{wide}/history/1",
         "/trash/",
         f"/trash/{trashed}",
         "/trash/empty",

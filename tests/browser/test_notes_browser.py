@@ -102,6 +102,21 @@ def test_delete_from_the_list_removes_the_row_and_undo_puts_it_back(page: Page, 
     assert still_same_document(page)
 
 
+def test_undo_after_the_list_changed_reloads_with_the_note_back(page: Page, notes):
+    ids = notes.make(3)[::-1]
+    page.goto("/notes/")
+    page.locator(f"article[data-note-id='{ids[0]}']").get_by_role("button", name="Delete").click()
+    expect(page.locator("#flash")).to_contain_text("Moved “Note 2” to the trash.")
+    page.get_by_role("searchbox").fill("Note 1")  # the list is swapped: no row to go back to
+    expect(page.locator("#note-list article")).to_have_count(1)
+    page.locator("#flash").get_by_role("button", name="Undo").click()
+    expect(page.locator("#flash")).to_have_text("Restored “Note 2”.")
+    expect(page).to_have_url(re.compile(r"/notes/\?q=Note(\+|%20)1$"))
+    page.get_by_role("searchbox").fill("")
+    page.goto("/notes/")
+    assert note_ids(page) == ids
+
+
 def test_deleting_the_last_rows_moves_focus_to_the_total(page: Page, notes):
     ids = notes.make(2)[::-1]
     page.goto("/notes/")

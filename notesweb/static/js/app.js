@@ -63,3 +63,12 @@ document.addEventListener("htmx:afterSettle", (event) => {
   firstLoaded = null;
   row?.querySelector("h2 a")?.focus();
 });
+
+// Undo in place needs its note's empty row: gone (the list was searched or paged
+// since), the form is sent as it would be without JavaScript, back to this page.
+document.addEventListener("htmx:targetError", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.matches("form.undo")) return;
+  form.elements.next.value = location.pathname + location.search;
+  HTMLFormElement.prototype.submit.call(form);
+});

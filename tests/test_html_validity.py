@@ -36,7 +36,14 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
     edit = browser.get("/notes/1/edit")
     browser.submit(browser.get("/notes/1/edit"), "#note-form", body="meanwhile")
     conflict = browser.submit(edit, "#note-form", body="mine")
+    # Changes to different paragraphs: offered together.
+    browser.submit(browser.get("/notes/2/edit"), "#note-form", body="one\n\ntwo")
+    edit = browser.get("/notes/2/edit")
+    browser.submit(browser.get("/notes/2/edit"), "#note-form", body="one!\n\ntwo")
+    combinable = browser.submit(edit, "#note-form", body="one\n\ntwo!")
+    assert combinable.html.select_one("#combined_body") is not None
     assert (invalid.status, conflict.status) == (422, 409)
+    deleted = browser.submit(browser.get("/notes/3"), "#delete-form")
     rich = browser.submit(browser.get("/notes/new"), "#note-form", title="Rich", body=RICH)
     preview = browser.submit(
         browser.get("/notes/new"), "#note-form", press="#preview-note", title="Rich", body=RICH
@@ -47,6 +54,9 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
         "new": browser.get("/notes/new").response,
         "invalid-form": invalid.response,
         "conflict-form": conflict.response,
+        "conflict-form-combined": combinable.response,
+        "history": browser.get("/notes/2/history/").response,
+        "history-version": browser.get("/notes/2/history/1").response,
         "show": browser.get("/notes/1").response,
         "show-markdown": rich.response,
         "tags": browser.get("/notes/tags").response,
@@ -57,7 +67,10 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
         "search-nothing-found": browser.get("/notes/?q=zzzz").response,
         "search-too-long": browser.get("/notes/?q=" + "a" * 501).response,
         "preview": preview.response,
-        "confirm-delete": browser.get("/notes/1/delete").response,
+        "deleted-with-undo": deleted.response,
+        "trash": browser.get("/trash/").response,
+        "trashed-note": browser.get("/trash/3").response,
+        "empty-trash": browser.get("/trash/empty").response,
         "not-found": client.get("/notes/999"),
         "method-not-allowed": client.put("/notes/1"),
         "api-docs": client.get("/api/docs"),

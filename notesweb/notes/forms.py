@@ -23,6 +23,14 @@ class NoteForm(ServiceForm):
     version = HiddenField()
     # Pressed to see the body rendered; the text stays in the form and nothing is saved.
     preview = SubmitField("Preview")
+    # After a conflict: both changes combined (notes.merge), saved by its own button.
+    combined_title = HiddenField()
+    combined_body = TextAreaField(
+        "The combined text",
+        filters=[browser_newlines],
+        render_kw={"readonly": True, "rows": 10},
+    )
+    keep_both = SubmitField("Save both changes together")
 
     def expected_version(self) -> int | None:
         try:

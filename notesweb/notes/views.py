@@ -15,7 +15,7 @@ from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError, Page
 from ..redirects import safe_next
-from . import markdown, orders, search, service, tags, trash
+from . import markdown, merge, orders, search, service, tags, trash
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -124,7 +124,7 @@ def render_form(
     form: NoteForm,
     note=None,
     status: int = 200,
-    conflict=None,
+    merging: merge.Offer | None = None,
     preview: str | None = None,
     preview_problem: str | None = None,
 ):
@@ -134,10 +134,30 @@ def render_form(
         status,
         form=form,
         note=note,
-        conflict=conflict,
+        conflict=merging.theirs if merging else None,
+        merging=merging,
         preview=preview,
         preview_problem=preview_problem,
     )
+
+
+def render_merge(form: NoteForm, theirs):
+    """The note moved on while the person was editing: their text stays in the form,
+    the other change is shown, and both combined where they can be. Saving from here
+    replaces the version they have now seen."""
+    merging = merge.offer(theirs, form.expected_version(), form.typed("title"), form.typed("body"))
+    form.version.data = theirs.version
+    form.combined_title.data = merging.combined_title
+    form.combined_body.data = merging.combined_body
+    return render_form(form, note=theirs, status=409, merging=merging)
+
+
+def typed_text(form: NoteForm) -> tuple[str, str]:
+    """The title and body to save: the person's, or both changes together if that
+    was the button pressed after a conflict."""
+    if form.keep_both.data:
+        return form.typed("combined_title"), form.typed("combined_body")
+    return form.typed("title"), form.typed("body")
 
 
 def wants_preview(form: NoteForm) -> bool:
@@ -195,21 +215,15 @@ def update(note_id: int):
         note = service.get_note(current_user, note_id)
         if wants_preview(form):
             return render_preview(form, note)
-        service.update_note(
-            note,
-            title=form.typed("title"),
-            body=form.typed("body"),
-            expected_version=form.expected_version(),
-        )
+        title, body = typed_text(form)
+        service.update_note(note, title=title, body=body, expected_version=form.expected_version())
     except NoteNotFound:
         return render_orphaned_form(form, DELETED_MEANWHILE)
     except ValidationError as exc:
         form.add_errors(exc.errors)
         return render_form(form, note=note, status=422)
     except VersionConflict as exc:
-        # Keep what the person typed; saving again replaces the other change.
-        form.version.data = exc.current.version
-        return render_form(form, note=exc.current, status=409, conflict=exc.current)
+        return render_merge(form, exc.current)
     flash("Note saved.", "success")
     return see_other(url_for("notes.show", note_id=note.id))
 

@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .api import register_api
     from .auth.views import bp as auth_bp
+    from .notes.draft_views import bp as drafts_bp
     from .notes.history_views import bp as history_bp
     from .notes.trash_views import bp as trash_bp
     from .notes.views import bp as notes_bp
@@ -63,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notes_bp)
     app.register_blueprint(trash_bp)
     app.register_blueprint(history_bp)
+    app.register_blueprint(drafts_bp)
     app.register_blueprint(theme_bp)
     register_api(app)
 

@@ -167,6 +167,26 @@ class NoteRevision(db.Model):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Draft(db.Model):
+    """What a person is typing in a note form, saved as they type (notes.drafts), so
+    that a closed tab or a crash loses nothing; offered back when the form is opened
+    again, and gone once the note is saved. `note_id` 0 is the new-note form's."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("owner_id", "note_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    note_id: Mapped[int] = mapped_column()
+    # As typed: a draft keeps even what the note would refuse (a title too long).
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    # The note's version the form started from, so that a restored draft saved over
+    # a newer version meets the merge page instead of replacing it.
+    base_version: Mapped[int | None] = mapped_column()
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class TrashedNote(db.Model):
     """A deleted note, kept until restored, deleted for good, or purged TRASH_DAYS
     after `deleted_at` (notes.trash). Its row left `notes`, so that no list, search,

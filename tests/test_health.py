@@ -10,7 +10,7 @@ from notesweb.extensions import db
 
 from .conftest import make_app
 
-HEAD = "0014"
+HEAD = "0015"
 
 
 def test_ready_when_the_schema_is_at_the_head(app):

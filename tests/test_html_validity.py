@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .conftest import PASSWORD
-from .html import Browser, html_problems
+from .html import Browser, csrf_token, html_problems
 from .test_markdown import XSS
 
 # Every kind of Markdown, and every hostile input the sanitiser is tested with.
@@ -44,6 +44,8 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
     assert combinable.html.select_one("#combined_body") is not None
     assert (invalid.status, conflict.status) == (422, 409)
     deleted = browser.submit(browser.get("/notes/3"), "#delete-form")
+    token = {"X-CSRFToken": csrf_token(client.get("/notes/new")), "HX-Request": "true"}
+    client.post("/notes/new/draft", data={"title": "Half", "body": "b"}, headers=token)
     rich = browser.submit(browser.get("/notes/new"), "#note-form", title="Rich", body=RICH)
     preview = browser.submit(
         browser.get("/notes/new"), "#note-form", press="#preview-note", title="Rich", body=RICH
@@ -51,7 +53,8 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
     responses = {
         "list": first.response,
         "list-page-2": second.response,
-        "new": browser.get("/notes/new").response,
+        "new-with-draft-offered": browser.get("/notes/new").response,
+        "new-with-draft-restored": browser.get("/notes/new?draft=yes").response,
         "invalid-form": invalid.response,
         "conflict-form": conflict.response,
         "conflict-form-combined": combinable.response,

@@ -23,6 +23,7 @@ ALL_TABLES = {
     "note_tags",
     "trashed_notes",
     "note_revisions",
+    "drafts",
 }
 # SQLite's search indexes (of titles and bodies, of titles alone): the FTS5 tables and
 # those they keep their index in; the words the index holds, and where a note's text

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, insert, select
 from ..exceptions import NoteNotFound
 from ..extensions import db
 from ..limits import ID_MAX
-from ..models import Note, NoteRevision, TrashedNote, User, utcnow
+from ..models import Draft, Note, NoteRevision, TrashedNote, User, utcnow
 from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
 from . import tags
 from .orders import sort_title
@@ -97,7 +97,7 @@ def restore_note(owner: User, note_id: int) -> Note:
 
 def delete_forever(owner: User, note_id: int) -> None:
     _take(owner, note_id)
-    _forget_history(NoteRevision.note_id == note_id, NoteRevision.owner_id == owner.id)
+    _forget([note_id])
     db.session.commit()
 
 
@@ -123,7 +123,7 @@ def _take(owner: User, note_id: int) -> dict:
 
 def empty_trash(owner: User) -> int:
     """Deletes every note in the owner's trash for good; returns how many."""
-    _forget_history(NoteRevision.note_id.in_(_ids(TrashedNote.owner_id == owner.id)))
+    _forget(_ids(TrashedNote.owner_id == owner.id))
     emptied = db.session.execute(
         delete(TrashedNote).where(TrashedNote.owner_id == owner.id)
     ).rowcount
@@ -140,7 +140,7 @@ def purge_expired() -> int:
 
 def _purge(*where) -> int:
     where = (TrashedNote.deleted_at <= cutoff(), *where)
-    _forget_history(NoteRevision.note_id.in_(_ids(*where)))
+    _forget(_ids(*where))
     return db.session.execute(delete(TrashedNote).where(*where)).rowcount
 
 
@@ -148,9 +148,11 @@ def _ids(*where):
     return select(TrashedNote.id).where(*where)
 
 
-def _forget_history(*where) -> None:
-    """A note deleted for good takes its history with it (notes.revisions)."""
-    db.session.execute(delete(NoteRevision).where(*where))
+def _forget(note_ids) -> None:
+    """Notes deleted for good take their history (notes.revisions) and their drafts
+    (notes.drafts) with them. Ids are never reused, so theirs name them alone."""
+    db.session.execute(delete(NoteRevision).where(NoteRevision.note_id.in_(note_ids)))
+    db.session.execute(delete(Draft).where(Draft.note_id.in_(note_ids)))
 
 
 def count_trash(owner: User) -> int:

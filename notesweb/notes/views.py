@@ -15,7 +15,7 @@ from ..htmx import render_page_or_fragment, wants_fragment
 from ..limits import PAGE_SIZE
 from ..pagination import CursorError, Page
 from ..redirects import safe_next
-from . import markdown, merge, orders, search, service, tags, trash
+from . import drafts, markdown, merge, orders, search, service, tags, trash
 from .forms import NoteForm
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -127,6 +127,8 @@ def render_form(
     merging: merge.Offer | None = None,
     preview: str | None = None,
     preview_problem: str | None = None,
+    draft_offered=None,
+    draft_restored=None,
 ):
     return render_page_or_fragment(
         "notes/form.html",
@@ -138,6 +140,8 @@ def render_form(
         merging=merging,
         preview=preview,
         preview_problem=preview_problem,
+        draft_offered=draft_offered,
+        draft_restored=draft_restored,
     )
 
 
@@ -183,7 +187,7 @@ def render_orphaned_form(form: NoteForm, message: str):
 
 @bp.get("/new")
 def new():
-    return render_form(NoteForm())
+    return render_drafted_form(None)
 
 
 @bp.post("/new")
@@ -197,14 +201,27 @@ def create():
     except ValidationError as exc:
         form.add_errors(exc.errors)
         return render_form(form, status=422)
+    drafts.discard_draft(current_user, None)
     flash("Note created.", "success")
     return see_other(url_for("notes.show", note_id=note.id))
 
 
 @bp.get("/<int:note_id>/edit")
 def edit(note_id: int):
-    note = service.get_note(current_user, note_id)
-    return render_form(NoteForm(obj=note), note=note)
+    return render_drafted_form(service.get_note(current_user, note_id))
+
+
+def render_drafted_form(note):
+    """The form with the note as it is, and its draft offered above it if it holds
+    something else; or, asked for (?draft=yes), with the draft's text, to be saved
+    over the version it started from (a newer one meets the merge page)."""
+    draft = drafts.draft_to_offer(current_user, note)
+    if draft is not None and request.args.get("draft") == "yes":
+        started = draft.base_version if note is not None else None
+        form = NoteForm(data={"title": draft.title, "body": draft.body, "version": started})
+        return render_form(form, note=note, draft_restored=draft)
+    form = NoteForm(obj=note) if note is not None else NoteForm()
+    return render_form(form, note=note, draft_offered=draft)
 
 
 @bp.post("/<int:note_id>/edit")
@@ -224,6 +241,7 @@ def update(note_id: int):
         return render_form(form, note=note, status=422)
     except VersionConflict as exc:
         return render_merge(form, exc.current)
+    drafts.discard_draft(current_user, note)
     flash("Note saved.", "success")
     return see_other(url_for("notes.show", note_id=note.id))
 

@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import delete, update
 
 from notesweb.extensions import db
-from notesweb.models import Note, TrashedNote, User
+from notesweb.models import Draft, Note, NoteRevision, TrashedNote, User
 from notesweb.notes import service, trash
 
 from ..conftest import PASSWORD, make_app
@@ -156,6 +156,8 @@ def notes(live_database, live_user):
     with app.app_context():
         db.session.execute(delete(Note))
         db.session.execute(delete(TrashedNote))
+        db.session.execute(delete(NoteRevision))
+        db.session.execute(delete(Draft))
         db.session.execute(update(User).values(note_count=0))  # the kept totals too
         db.session.commit()
     yield Notes

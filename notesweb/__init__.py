@@ -13,6 +13,7 @@ from .config import load_settings
 from .database import register_database
 from .errors import register_error_handlers
 from .extensions import csrf, db, limiter, migrate
+from .notes.transfer.uploads import allow_imports_their_size
 from .observability import register_observability
 from .security import register_security
 
@@ -47,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(app.root_path, os.pardir, "migrations"))
     # Who is signed in is settled before the CSRF check and the rate limits run.
     register_identity(app)
+    app.before_request(allow_imports_their_size)
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -56,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .notes.draft_views import bp as drafts_bp
     from .notes.history_views import bp as history_bp
+    from .notes.transfer_views import bp as transfer_bp
     from .notes.trash_views import bp as trash_bp
     from .notes.views import bp as notes_bp
     from .theme import bp as theme_bp
@@ -65,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trash_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(drafts_bp)
+    app.register_blueprint(transfer_bp)
     app.register_blueprint(theme_bp)
     register_api(app)
 

@@ -1,9 +1,10 @@
 """flask --app notesweb user … and notes …: accounts and notes from the command line,
-for admins, scripts and benchmarks."""
+for admins, scripts and benchmarks (and their backups, with export and import)."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -15,6 +16,8 @@ from .exceptions import ValidationError
 from .extensions import db
 from .models import User
 from .notes import search, seed, trash
+from .notes.transfer.export import export_zip
+from .notes.transfer.importing import import_folder, import_zip
 
 user_cli = AppGroup("user", help="Manage accounts.")
 notes_cli = AppGroup("notes", help="Work with notes in bulk.")
@@ -103,6 +106,44 @@ def seed_command(username: str, count: int, batch: int, random_seed: int | None)
     with click.progressbar(length=count, label=f"Adding {count:,} notes") as bar:
         seed.seed_notes(user, count, batch=batch, seed=random_seed, progress=bar.update)
     click.echo(f"added {count:,} notes to {user.username}")
+
+
+@notes_cli.command("export")
+@click.argument("username")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, allow_dash=False))
+def export_command(username: str, file: str) -> None:
+    """Write every note of USERNAME to FILE, a zip (as the account page's Export)."""
+    user = _existing(username)
+    partial = Path(file).with_name(Path(file).name + ".partial")
+    with partial.open("wb") as out:
+        for chunk in export_zip(user):
+            out.write(chunk)
+    partial.replace(file)  # whole, or not at all
+    click.echo(f"exported {user.note_count:,} notes of {user.username} to {file}")
+
+
+@notes_cli.command("import")
+@click.argument("username")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would happen; import nothing.")
+def import_command(username: str, file: Path, dry_run: bool) -> None:
+    """Import into USERNAME the zip FILE (made by export, or of Markdown files), or
+    the Markdown files in the folder FILE. Notes identical to USERNAME's are skipped."""
+    user = _existing(username)
+    try:
+        if file.is_dir():
+            report = import_folder(user, file, dry_run=dry_run)
+        else:
+            report = import_zip(user, file, dry_run=dry_run)
+    except ValidationError as exc:
+        raise _report(exc) from None
+    for outcome in report.files:
+        reason = f"\t{outcome.reason}" if outcome.reason else ""
+        click.echo(f"{outcome.result}\t{outcome.file}{reason}")
+    verb = "would create" if dry_run else "created"
+    click.echo(
+        f"{verb} {report.created}, skipped {report.skipped} as identical, refused {report.refused}"
+    )
 
 
 @click.command("purge")

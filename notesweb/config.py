@@ -53,6 +53,12 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # before the request is answered 503 instead of hanging until gunicorn's timeout.
         "DATABASE_POOL_TIMEOUT": int(os.environ.get("DATABASE_POOL_TIMEOUT", 5)),
         "DATABASE_CONNECT_TIMEOUT": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", 5)),
+        # Before `flask db upgrade` changes an SQLite schema, a copy of the database goes
+        # to instance/backups/ (the last 5 are kept). Off for the tests' apps: their
+        # throwaway databases would crowd out the instance's own backups.
+        "BACKUP_BEFORE_UPGRADE": _flag(
+            os.environ.get("BACKUP_BEFORE_UPGRADE", "false" if overrides.get("TESTING") else "true")
+        ),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json").strip().lower(),
@@ -66,6 +72,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE", "false")),
         "REGISTRATION_OPEN": _flag(os.environ.get("REGISTRATION_OPEN", "true")),
         "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", 30)),
+        # The largest zip an import takes, in MB (any other request: MAX_CONTENT_LENGTH).
+        "IMPORT_MAX_MB": _whole("IMPORT_MAX_MB", 256, minimum=1, maximum=100_000),
         # Deleted notes stay in the trash this long, then are purged.
         "TRASH_DAYS": _whole("TRASH_DAYS", 30, minimum=1, maximum=36_500),
         # A sign-in ends after this long without a request, and this long after it began,

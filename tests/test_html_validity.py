@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from .conftest import PASSWORD
 from .html import Browser, csrf_token, html_problems
 from .test_markdown import XSS
@@ -46,6 +48,17 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
     deleted = browser.submit(browser.get("/notes/3"), "#delete-form")
     token = {"X-CSRFToken": csrf_token(client.get("/notes/new")), "HX-Request": "true"}
     client.post("/notes/new/draft", data={"title": "Half", "body": "b"}, headers=token)
+    exported = client.get("/notes/export").get_data()
+    imported = client.post(
+        "/notes/import",
+        data={
+            "csrf_token": token["X-CSRFToken"],
+            "dry_run": "yes",
+            "file": (io.BytesIO(exported), "n.zip"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 200
     rich = browser.submit(browser.get("/notes/new"), "#note-form", title="Rich", body=RICH)
     preview = browser.submit(
         browser.get("/notes/new"), "#note-form", press="#preview-note", title="Rich", body=RICH
@@ -82,6 +95,8 @@ def pages(client, anon_client, make_notes) -> dict[str, bytes]:
         "signup": anon_client.get("/signup"),
         "signup-refused": weak_sign_up.response,
         "account": browser.get("/account").response,
+        "import": browser.get("/notes/import").response,
+        "import-report": imported,
         "account-new-token": new_token.response,
         "delete-account": browser.get("/account/delete").response,
         # Signed out before sending: the text comes back with a link to sign in again.

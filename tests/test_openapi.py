@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import base64
+import io
 import os
+import zipfile
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
@@ -15,6 +18,20 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from notesweb.models import User
 
 PROBLEM = "application/problem+json"
+
+
+def _zip_of(texts: list[str]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for index, text in enumerate(texts):
+            archive.writestr(f"note-{index}.md", text)
+    return out.getvalue()
+
+
+# The bodies of POST /api/import: zips of a few Markdown files, whatever they hold.
+schemathesis.openapi.media_type(
+    "application/zip", st.lists(st.text(max_size=80), max_size=3).map(_zip_of)
+)
 
 
 @pytest.fixture
@@ -36,7 +53,7 @@ def test_every_error_response_is_documented_as_problem_json(document):
         for method, operation in path.items()
         if method in {"get", "put", "post", "patch", "delete"}
     ]
-    assert len(operations) == 16
+    assert len(operations) == 18
     for operation in operations:
         responses = operation["responses"]
         assert set(responses) <= {"200", "201", "204"} | {
@@ -103,7 +120,7 @@ def test_the_api_keeps_to_its_document(app, user, mode):
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 16
+    assert len(operations) == 18
     for operation in operations:
 
         @given(case=operation.as_strategy(generation_mode=GenerationMode(mode)))

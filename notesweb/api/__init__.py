@@ -30,6 +30,7 @@ def register_api(app: Flask) -> None:
     from .notes import blp as notes_blp
     from .revisions import blp as revisions_blp
     from .tokens import blp as tokens_blp
+    from .transfer import blp as transfer_blp
     from .trash import blp as trash_blp
 
     app.config.update(
@@ -55,7 +56,7 @@ def register_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    for blueprint in (notes_blp, revisions_blp, trash_blp, tokens_blp):
+    for blueprint in (notes_blp, revisions_blp, trash_blp, transfer_blp, tokens_blp):
         # Bearer tokens and Basic credentials, never cookies: nothing for CSRF to forge.
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)

@@ -261,6 +261,36 @@ class RevisionQuery(PageQuery):
     )
 
 
+class ImportQuery(StrictSchema):
+    dry_run = fields.Boolean(
+        load_default=False,
+        truthy={"true"},
+        falsy={"false"},
+        metadata={"description": "`true`: report what would happen, import nothing."},
+    )
+
+
+class ImportedFile(ma.Schema):
+    file = fields.String(required=True, metadata={"description": "Its name in the zip."})
+    result = fields.String(
+        required=True, validate=validate.OneOf(["created", "skipped", "refused"])
+    )
+    reason = fields.String(required=True, metadata={"description": "Why skipped or refused."})
+    note_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The note made, or the one it is identical to."},
+    )
+
+
+class ImportReport(ma.Schema):
+    dry_run = fields.Boolean(required=True)
+    created = fields.Integer(required=True)
+    skipped = fields.Integer(required=True)
+    refused = fields.Integer(required=True)
+    files = fields.List(fields.Nested(ImportedFile), required=True)
+
+
 class ListPage(ma.Schema):
     limit = fields.Integer(required=True)
     offset = fields.Integer(

@@ -96,6 +96,34 @@ def create_note(owner: User, title: str, body: str = "", *, pinned: bool = False
     return note
 
 
+def insert_note(owner: User, fields: dict, note_id: int | None = None) -> Note:
+    """A note as it was (restored from the trash, or imported), with its own times,
+    version and pin: its tags, total and search index follow, in the caller's
+    transaction. `fields` are the note's title, body, pinned, created_at, updated_at
+    and version; a new id unless `note_id` is given."""
+    found = tags.find_tags(fields["title"], fields["body"])
+    values = {
+        "owner_id": owner.id,
+        "title": fields["title"],
+        "body": fields["body"],
+        "pinned": fields["pinned"],
+        "created_at": fields["created_at"],
+        "updated_at": fields["updated_at"],
+        "version": fields["version"],
+        "sort_title": sort_title(fields["title"]),
+        "excerpt": excerpt(fields["body"]),
+        "tag_names": tags.tag_names(owner.id, found),
+    }
+    if note_id is not None:
+        values["id"] = note_id
+    new_id = db.session.scalar(insert(Note).values(values).returning(Note.id))
+    add_to_note_count(owner.id, 1)
+    note = get_note(owner, new_id)
+    if found:
+        tags.retag(note, found, had=[])
+    return note
+
+
 def update_note(
     note: Note,
     *,

@@ -16,9 +16,8 @@ from ..extensions import db
 from ..limits import ID_MAX
 from ..models import Draft, Note, NoteRevision, TrashedNote, User, utcnow
 from ..pagination import Cursor, Keyset, Page, keyset_page, offset_page
-from . import tags
-from .orders import sort_title
-from .service import add_to_note_count, get_note
+from . import service, tags
+from .service import add_to_note_count
 
 # What a note takes into the trash and back.
 KEPT = ("title", "body", "excerpt", "tag_names", "pinned", "created_at", "updated_at", "version")
@@ -77,20 +76,8 @@ def get_trashed(owner: User, note_id: int) -> TrashedNote:
 
 def restore_note(owner: User, note_id: int) -> Note:
     """Takes the note out of the trash, as it was when deleted."""
-    taken = _take(owner, note_id)
-    found = tags.find_tags(taken["title"], taken["body"])
-    db.session.execute(
-        insert(Note).values(
-            id=note_id,
-            owner_id=owner.id,
-            sort_title=sort_title(taken["title"]),
-            **{**taken, "tag_names": tags.tag_names(owner.id, found)},
-        )
-    )
-    add_to_note_count(owner.id, 1)
-    note = get_note(owner, note_id)
-    if found:
-        tags.retag(note, found, had=[])
+    kept = _take(owner, note_id)
+    note = service.insert_note(owner, kept, note_id)
     db.session.commit()
     return note
 

@@ -23,6 +23,7 @@ def page(signed_in_page):
         "/notes/{id}/edit",
         "/notes/{id}/history/",
         "/notes/{id}/history/1",
+        "/notes/import",
         "/trash/",
         "/trash/{trashed}",
         "/trash/empty",

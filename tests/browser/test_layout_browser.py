@@ -68,6 +68,7 @@ def pages(notes, live_database, live_user):
         f"/notes/{wide}/edit",
         f"/notes/{wide}/history/",
         f"/notes/{wide}/history/1",
+        "/notes/import",
         "/trash/",
         f"/trash/{trashed}",
         "/trash/empty",

@@ -1,0 +1,311 @@
+"""Import: a zip made by export (or any zip, or folder, of Markdown files from another
+app) read into an account. Every file is reported: created, skipped as identical to a
+note already there (so importing the same zip twice creates nothing the second time),
+or refused and why. What is created is created in one transaction: a failure part of
+the way creates nothing.
+
+A zip is read with bounds that do not trust its own header (how many files, how
+large each unpacks, how large all unpack), and its names are only ever reported,
+never used as paths."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy import insert, select
+
+from ...exceptions import FieldError, ValidationError
+from ...extensions import db
+from ...limits import BODY_MAX, CONTROL_CHARACTERS, TITLE_MAX
+from ...models import Note, NoteRevision, User, utcnow
+from .. import service, tags
+from ..orders import sort_title
+from .files import FRONT_MATTER_MAX, FileProblem, read_note_file
+
+ENTRIES_MAX = 20_000
+# A note's file: its body in UTF-8 (up to 4 bytes a character) and its front matter;
+# its history beside it may hold many versions.
+FILE_MAX = 4 * BODY_MAX + FRONT_MATTER_MAX
+HISTORY_MAX = 64 * FILE_MAX
+UNPACKED_MAX = 512 * 1024 * 1024
+NOTE_SUFFIXES = (".md", ".markdown")
+HISTORY_SUFFIX = ".history.json"
+# Written by export beside the notes; the Markdown files hold the same.
+EXPORT_INDEX = "notes.json"
+HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+@dataclass
+class Outcome:
+    file: str
+    result: str  # created, skipped or refused
+    reason: str = ""
+    note_id: int | None = None
+
+
+@dataclass
+class Report:
+    dry_run: bool
+    files: list[Outcome] = field(default_factory=list)
+
+    def count(self, result: str) -> int:
+        return sum(1 for outcome in self.files if outcome.result == result)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def skipped(self) -> int:
+        return self.count("skipped")
+
+    @property
+    def refused(self) -> int:
+        return self.count("refused")
+
+
+def refuse(message: str) -> ValidationError:
+    return ValidationError([FieldError("file", message)])
+
+
+def import_zip(owner: User, source, *, dry_run: bool = False) -> Report:
+    """Imports the zip in `source` (a path or a binary file)."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise refuse("This is not a zip file.") from None
+    with archive:
+        return _import(owner, _unpack(archive), dry_run)
+
+
+def import_folder(owner: User, folder: Path, *, dry_run: bool = False) -> Report:
+    """Imports the Markdown files in `folder` and the folders inside it."""
+    files: list[tuple[str, bytes | str]] = []
+    total = 0
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if len(files) >= ENTRIES_MAX:
+            raise refuse(f"The folder holds more than {ENTRIES_MAX:,} files.")
+        limit = HISTORY_MAX if name.endswith(HISTORY_SUFFIX) else FILE_MAX
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        total += len(data)
+        if total > UNPACKED_MAX:
+            raise refuse(f"The folder holds more than {UNPACKED_MAX // 2**20} MB.")
+        files.append((name, data if len(data) <= limit else f"it is over {limit // 1024} KB"))
+    return _import(owner, files, dry_run)
+
+
+def _unpack(archive: zipfile.ZipFile) -> list[tuple[str, bytes | str]]:
+    """Each file's bytes, or why it could not be read; refuses the whole zip when it
+    holds too many files or unpacks to too much."""
+    entries = [info for info in archive.infolist() if not info.is_dir()]
+    if len(entries) > ENTRIES_MAX:
+        raise refuse(f"The zip holds more than {ENTRIES_MAX:,} files.")
+    files: list[tuple[str, bytes | str]] = []
+    seen: set[str] = set()
+    total = 0
+    for info in entries:
+        name = info.filename
+        if problem := _unsafe(name):
+            files.append((name, problem))
+            continue
+        if name.casefold() in seen:
+            files.append((name, "the zip holds another file of the same name"))
+            continue
+        seen.add(name.casefold())
+        limit = HISTORY_MAX if name.endswith(HISTORY_SUFFIX) else FILE_MAX
+        if info.file_size > limit:
+            files.append((name, f"it unpacks to over {limit // 1024} KB"))
+            continue
+        try:
+            with archive.open(info) as member:
+                data = member.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
+            files.append((name, f"it cannot be read ({exc})"))
+            continue
+        if len(data) > limit:  # more than its header said: a zip built to harm
+            raise refuse(f"The file “{name}” unpacks to more than the zip says.")
+        total += len(data)
+        if total > UNPACKED_MAX:
+            raise refuse(f"The zip unpacks to more than {UNPACKED_MAX // 2**20} MB.")
+        files.append((name, data))
+    return files
+
+
+def _unsafe(name: str) -> str | None:
+    path = PurePosixPath(name)
+    if name.startswith(("/", "\\")) or "\\" in name or ".." in path.parts or ":" in name:
+        return "its name is not a plain path inside the zip"
+    if CONTROL_CHARACTERS.search(name) or "\x00" in name:
+        return "its name holds control characters"
+    return None
+
+
+def _import(owner: User, files: list[tuple[str, bytes | str]], dry_run: bool) -> Report:
+    report = Report(dry_run)
+    histories = {
+        name.removesuffix(HISTORY_SUFFIX): data
+        for name, data in files
+        if name.endswith(HISTORY_SUFFIX)
+    }
+    made: dict[tuple[str, str], int | None] = {}  # this import's notes, by their text
+    try:
+        for name, data in sorted(files, key=lambda file: file[0]):
+            if name == EXPORT_INDEX or name.endswith(HISTORY_SUFFIX):
+                continue
+            if isinstance(data, str):
+                report.files.append(Outcome(name, "refused", data))
+            elif not name.lower().endswith(NOTE_SUFFIXES):
+                report.files.append(Outcome(name, "refused", "it is not a Markdown file"))
+            else:
+                stem = name.rsplit(".", 1)[0]
+                history = histories.get(stem)
+                report.files.append(_note(owner, name, data, history, made, dry_run))
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return report
+
+
+def _note(owner, name, data: bytes, history, made: dict, dry_run: bool) -> Outcome:
+    try:
+        fields = _read(name, data)
+        revisions = _read_history(history, fields["version"]) if history is not None else []
+    except FileProblem as exc:
+        return Outcome(name, "refused", str(exc))
+    key = (fields["title"], fields["body"])
+    if key in made:
+        return Outcome(name, "skipped", "identical to another file of this import", made[key])
+    if (same := _identical(owner, *key)) is not None:
+        return Outcome(name, "skipped", "identical to a note you have", same)
+    made[key] = None
+    if dry_run:
+        return Outcome(name, "created")
+    note = service.insert_note(owner, fields)
+    if revisions:
+        db.session.execute(
+            insert(NoteRevision),
+            [{"note_id": note.id, "owner_id": owner.id, **revision} for revision in revisions],
+        )
+    made[key] = note.id
+    return Outcome(name, "created", note_id=note.id)
+
+
+def _identical(owner: User, title: str, body: str) -> int | None:
+    """A note of the owner's with this title and body (found through the title order's
+    index), if any."""
+    same = select(Note.id).where(
+        Note.owner_id == owner.id,
+        Note.pinned.in_([False, True]),
+        Note.sort_title == sort_title(title),
+        Note.title == title,
+        Note.body == body,
+    )
+    return db.session.scalar(same.limit(1))
+
+
+def _read(name: str, data: bytes) -> dict:
+    """The note a file holds, as the service would take it; FileProblem if none."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FileProblem("it is not UTF-8 text") from None
+    front, body = read_note_file(text)
+    title = front.get("title")
+    if not isinstance(title, str) or not title.strip():
+        heading = HEADING.search(body)
+        title = heading.group(1) if heading else PurePosixPath(name).stem
+    title = title.strip()[:TITLE_MAX] if not front.get("title") else title
+    body = _with_tags(body, front.get("tags"))
+    for value, clean in ((title, service.clean_title), (body, service.clean_body)):
+        if problem := clean(value)[1]:
+            raise FileProblem(problem.rstrip("."))
+    now = utcnow()
+    created = _moment(front.get("created", front.get("date")), "created") or now
+    updated = _moment(front.get("updated"), "updated") or created
+    version = front.get("version", 1)
+    if type(version) is not int or version < 1:
+        raise FileProblem("its version is not a whole number from 1")
+    return {
+        "title": service.clean_title(title)[0],
+        "body": body,
+        "pinned": front.get("pinned") is True,
+        "created_at": created,
+        "updated_at": max(updated, created),
+        "version": version,
+    }
+
+
+def _with_tags(body: str, listed) -> str:
+    """The body, with the tags its front matter lists but its text lacks written at its
+    end: in notesweb a note's tags are in its text."""
+    if listed is None:
+        return body
+    if isinstance(listed, str):
+        listed = re.split(r"[,\s]+", listed)
+    if not isinstance(listed, list):
+        raise FileProblem("its tags are not a list")
+    has = set(tags.find_tags("", body))
+    missing = []
+    for raw in listed:
+        name = tags.clean_tag(str(raw)) if isinstance(raw, str | int) else None
+        if name is None:
+            raise FileProblem(f"its tag {str(raw)[:40]!r} cannot be a tag")
+        if tags.tag_key(name) not in has and name not in missing:
+            missing.append(name)
+    if not missing:
+        return body
+    return body + ("\n\n" if body.strip() else "") + " ".join(f"#{name}" for name in missing)
+
+
+def _moment(value, what: str) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    if isinstance(value, str):
+        try:
+            return _moment(datetime.fromisoformat(value.replace("Z", "+00:00")), what)
+        except ValueError:
+            pass
+    raise FileProblem(f"its {what} time is not a date and time")
+
+
+def _read_history(data: bytes | str, version: int) -> list[dict]:
+    if isinstance(data, str):
+        raise FileProblem(f"its history file: {data}")
+    try:
+        versions = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise FileProblem("its history file is not JSON in UTF-8") from None
+    if not isinstance(versions, list):
+        raise FileProblem("its history file is not a list of versions")
+    revisions, seen = [], set()
+    for entry in versions:
+        if not isinstance(entry, dict) or set(entry) != {"version", "title", "body", "saved_at"}:
+            raise FileProblem("its history file holds something that is not a version")
+        number = entry["version"]
+        if type(number) is not int or not 1 <= number < version or number in seen:
+            raise FileProblem("its history file numbers versions wrongly")
+        seen.add(number)
+        title, body = entry["title"], entry["body"]
+        if not isinstance(title, str) or not isinstance(body, str):
+            raise FileProblem("its history file holds a version without text")
+        if service.clean_title(title)[1] or service.clean_body(body)[1]:
+            raise FileProblem(f"its history file's version {number} could not be a note")
+        saved_at = _moment(entry["saved_at"], "saved")
+        revisions.append({"version": number, "title": title, "body": body, "saved_at": saved_at})
+    return revisions

@@ -1,10 +1,17 @@
 """Alembic environment for Flask-Migrate: the app's engine and models' metadata."""
 
 import logging
+import os
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
 from flask import current_app
+
+from notesweb import backups
 
 config = context.config
 if logging.getLogger().handlers:
@@ -44,6 +51,43 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def backup_before_upgrade():
+    """A copy of an SQLite database before an upgrade changes its schema, into
+    instance/backups/. Not for a fresh database (nothing to lose), one in memory, or a
+    downgrade."""
+    try:
+        destination = context.get_revision_argument()
+    except KeyError:  # a command that does not migrate (`check`, `current`)
+        return
+    url = db.engine.url
+    if (
+        not current_app.config.get("BACKUP_BEFORE_UPGRADE")
+        or db.engine.dialect.name != "sqlite"
+        or not url.database
+        or url.database == ":memory:"
+        or not os.path.isfile(url.database)
+    ):
+        return
+    with db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    if not current:
+        return
+    script = ScriptDirectory.from_config(config)
+    if set(current) == set(script.get_heads()):
+        return  # already at the newest revision: no upgrade changes anything
+    try:
+        already = {rev.revision for rev in script.iterate_revisions(current, "base")}
+        wanted = {rev.revision for rev in script.get_revisions(destination) if rev}
+    except (CommandError, RevisionError):
+        wanted = None  # a relative target (`+1`): back up rather than guess
+    if wanted is not None and wanted <= already:
+        return
+    made = backups.backup_before_upgrade(
+        url.database, os.path.join(current_app.instance_path, "backups"), "+".join(current)
+    )
+    logger.info("Backed up the database before upgrading it: %s", made)
+
+
 def run_migrations_online():
     def skip_empty_autogenerate(context, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
@@ -56,6 +100,7 @@ def run_migrations_online():
     conf_args.setdefault("render_as_batch", True)
     conf_args.setdefault("include_object", include_object)
 
+    backup_before_upgrade()
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():

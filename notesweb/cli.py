@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from .auth import service
+from .backup_cli import register_backup_cli
 from .exceptions import ValidationError
 from .extensions import db
 from .models import User
@@ -165,3 +166,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(notes_cli)
     app.cli.add_command(purge)
+    register_backup_cli(app)

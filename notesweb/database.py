@@ -49,9 +49,11 @@ def end_transaction() -> None:
 
 def engine_options(config) -> dict:
     url = config["SQLALCHEMY_DATABASE_URI"]
+    # A statement's values (a note's text) never reach an error's message, or a log.
     if url.startswith("sqlite"):
-        return {}
+        return {"hide_parameters": True}
     options = {
+        "hide_parameters": True,
         # A connection the server dropped (a restart, a failover) is replaced before a
         # request uses it, so the app serves again as soon as the database is back.
         "pool_pre_ping": True,

@@ -4,6 +4,8 @@ can be restored as a new one; the history goes to the trash and back with its no
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from notesweb.extensions import db
@@ -180,3 +182,14 @@ def test_a_note_never_edited_has_no_earlier_versions(browser_client, make_notes)
     (note_id,) = make_notes(1)
     history = browser_client.get(f"/notes/{note_id}/history/")
     assert "No earlier versions yet" in history.html.select_one("main").get_text()
+
+
+def test_a_diff_past_its_budget_shows_the_changed_middle_whole():
+    rng = random.Random(1)
+    old = "\n".join(rng.choice("ab") for _ in range(25_000))
+    new = "\n".join(rng.choice("ab") for _ in range(25_000))
+    pieces = word_diff("start\n" + old, "start\n" + new)
+    assert "".join(p.text for p in pieces if p.kind != "added") == "start\n" + old
+    assert "".join(p.text for p in pieces if p.kind != "removed") == "start\n" + new
+    assert pieces[0].kind == "same" and pieces[0].text.startswith("start\n")
+    assert len(pieces) <= 4  # not 25,000 pieces found at a cost of minutes

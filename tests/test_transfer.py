@@ -153,6 +153,9 @@ def bomb() -> bytes:
         ("long-title.md", f'---\ntitle: "{"t" * 201}"\n---\n', "Title must be at most 200"),
         ("when.md", "---\ncreated: yesterday\n---\n", "its created time is not a date and time"),
         ("version.md", "---\nversion: -3\n---\n", "its version is not a whole number from 1"),
+        ("big-version.md", "---\nversion: 100000000000000000000\n---\n", "its version is not"),
+        ("early.md", '---\ncreated: "0001-01-01T00:00:00+01:00"\n---\n', "its created time is not"),
+        ("deep.md", "---\ntitle: " + "[" * 5000 + "\n---\n", "its front matter is"),
         ("bad-tag.md", "---\ntags: ['#1']\n---\n", "its tag '#1' cannot be a tag"),
     ],
 )  # fmt: skip
@@ -167,6 +170,27 @@ def test_hostile_files_are_refused_with_a_reason_and_the_rest_imported(
     assert results[name]["reason"].startswith(reason), results[name]["reason"]
     assert results["fine.md"]["result"] == "created"
     assert api_client.get("/api/notes").json["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("history", "reason"),
+    [
+        ('[{"version": 1, "title": "t", "body": "b", "saved_at": null}]', "has no time"),
+        ("[" * 100_000, "its history file is not JSON"),
+        (
+            '[{"version": 2, "title": "t", "body": "b", "saved_at": "2024-01-01"}]',
+            "numbers versions",
+        ),
+        ('{"version": 1}', "its history file is not a list"),
+    ],
+)
+def test_a_hostile_history_refuses_its_note(api_client, history, reason):
+    files = {"n.md": "---\ntitle: N\nversion: 2\n---\nbody", "n.history.json": history}
+    answer = api_client.post("/api/import", data=make_zip(files), headers=ZIP)
+    assert answer.status_code == 200
+    (outcome,) = answer.json["files"]
+    assert outcome["result"] == "refused" and reason in outcome["reason"], outcome
+    assert api_client.get("/api/notes").json["total"] == 0
 
 
 def test_duplicate_names_and_a_lying_header(api_client):

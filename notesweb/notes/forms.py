@@ -4,7 +4,7 @@ decide are in the service, so the browser and the API are held to the same ones.
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 
 from ..forms import ServiceForm
-from ..limits import BODY_MAX, TITLE_MAX
+from ..limits import BODY_MAX, ID_MAX, TITLE_MAX
 
 
 def browser_newlines(text):
@@ -33,7 +33,9 @@ class NoteForm(ServiceForm):
     keep_both = SubmitField("Save both changes together")
 
     def expected_version(self) -> int | None:
+        """The version the form started from; none if it names no version there can be."""
         try:
-            return int(self.version.data)
+            version = int(self.version.data)
         except (TypeError, ValueError):
             return None
+        return version if 0 < version <= ID_MAX else None

@@ -5,11 +5,10 @@ offered both at once instead of one overwriting the other."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from ..exceptions import RevisionNotFound
 from ..models import Note, NoteRevision
-from .diff import Piece, word_diff
+from .diff import Piece, matched, word_diff
 from .revisions import get_revision
 
 PARAGRAPH_BREAK = "\n\n"
@@ -41,9 +40,10 @@ def three_way(base: str, mine: str, theirs: str) -> str | None:
 def _changes(paragraphs: list[str], changed: str) -> list[tuple[int, int, tuple[str, ...]]]:
     """How `changed` differs from `paragraphs`: (start, end, new paragraphs) each."""
     new = changed.split(PARAGRAPH_BREAK)
-    matcher = SequenceMatcher(None, paragraphs, new, autojunk=False)
     return [
-        (i1, i2, tuple(new[j1:j2])) for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"
+        (i1, i2, tuple(new[j1:j2]))
+        for op, i1, i2, j1, j2 in matched(paragraphs, new)
+        if op != "equal"
     ]
 
 

@@ -55,6 +55,8 @@ def read_note_file(text: str) -> tuple[dict, str]:
         fields = yaml.safe_load(head) if head.strip() else {}
     except yaml.YAMLError as exc:
         raise FileProblem(f"its front matter is not valid YAML ({_first_line(exc)})") from None
+    except RecursionError:
+        raise FileProblem("its front matter is nested too deep") from None
     if fields is None:
         fields = {}
     if not isinstance(fields, dict):

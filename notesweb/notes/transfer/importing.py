@@ -14,21 +14,24 @@ import json
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import insert, select
 
 from ...exceptions import FieldError, ValidationError
 from ...extensions import db
-from ...limits import BODY_MAX, CONTROL_CHARACTERS, TITLE_MAX
+from ...limits import BODY_MAX, CONTROL_CHARACTERS, ID_MAX, TITLE_MAX
 from ...models import Note, NoteRevision, User, utcnow
 from .. import service, tags
 from ..orders import sort_title
 from .files import FRONT_MATTER_MAX, FileProblem, read_note_file
 
-ENTRIES_MAX = 20_000
+# An export of 100,000 notes holds as many files: 148 MB, under IMPORT_MAX_MB.
+ENTRIES_MAX = 250_000
 # A note's file: its body in UTF-8 (up to 4 bytes a character) and its front matter;
 # its history beside it may hold many versions.
 FILE_MAX = 4 * BODY_MAX + FRONT_MATTER_MAX
@@ -38,6 +41,8 @@ NOTE_SUFFIXES = (".md", ".markdown")
 HISTORY_SUFFIX = ".history.json"
 # Written by export beside the notes; the Markdown files hold the same.
 EXPORT_INDEX = "notes.json"
+# The years a note's times may fall in.
+EARLIEST, LATEST = 1900, 9998
 HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -74,69 +79,108 @@ def refuse(message: str) -> ValidationError:
     return ValidationError([FieldError("file", message)])
 
 
+Read = Callable[[], bytes | str]  # a file's bytes, or why they cannot be had
+
+
 def import_zip(owner: User, source, *, dry_run: bool = False) -> Report:
-    """Imports the zip in `source` (a path or a binary file)."""
+    """Imports the zip in `source` (a path or a seekable binary file)."""
+    handle = open(source, "rb") if isinstance(source, str | Path) else source
     try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise refuse("This is not a zip file.") from None
-    with archive:
-        return _import(owner, _unpack(archive), dry_run)
+        _check_entry_count(handle)
+        try:
+            archive = zipfile.ZipFile(handle)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise refuse("This is not a zip file.") from None
+        with archive:
+            return _import(owner, _unpack(archive), dry_run)
+    finally:
+        if handle is not source:
+            handle.close()
+
+
+def _check_entry_count(handle) -> None:
+    """Refuses a zip of too many files before zipfile reads its directory (a record of
+    each, in memory). zipfile's own reader of the end record, the only one there is."""
+    try:
+        end = zipfile._EndRecData(handle)
+        handle.seek(0)
+    except (OSError, ValueError):
+        end = None
+    if end is None:
+        raise refuse("This is not a zip file.")
+    if end[zipfile._ECD_ENTRIES_TOTAL] > ENTRIES_MAX:
+        raise refuse(f"The zip holds more than {ENTRIES_MAX:,} files.")
 
 
 def import_folder(owner: User, folder: Path, *, dry_run: bool = False) -> Report:
     """Imports the Markdown files in `folder` and the folders inside it."""
-    files: list[tuple[str, bytes | str]] = []
-    total = 0
+    budget = _Budget("The folder holds")
+    files: list[tuple[str, Read]] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
         if len(files) >= ENTRIES_MAX:
             raise refuse(f"The folder holds more than {ENTRIES_MAX:,} files.")
-        limit = HISTORY_MAX if name.endswith(HISTORY_SUFFIX) else FILE_MAX
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
-        total += len(data)
-        if total > UNPACKED_MAX:
-            raise refuse(f"The folder holds more than {UNPACKED_MAX // 2**20} MB.")
-        files.append((name, data if len(data) <= limit else f"it is over {limit // 1024} KB"))
+        name = path.relative_to(folder).as_posix()
+        files.append((name, partial(_read_path, path, _limit(name), budget)))
     return _import(owner, files, dry_run)
 
 
-def _unpack(archive: zipfile.ZipFile) -> list[tuple[str, bytes | str]]:
-    """Each file's bytes, or why it could not be read; refuses the whole zip when it
-    holds too many files or unpacks to too much."""
-    entries = [info for info in archive.infolist() if not info.is_dir()]
-    if len(entries) > ENTRIES_MAX:
-        raise refuse(f"The zip holds more than {ENTRIES_MAX:,} files.")
-    files: list[tuple[str, bytes | str]] = []
+class _Budget:
+    """How much all files may unpack to, together: past it, the whole import is refused."""
+
+    def __init__(self, holder: str):
+        self.holder, self.left = holder, UNPACKED_MAX
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise refuse(f"{self.holder} more than {UNPACKED_MAX // 2**20} MB.")
+
+
+def _limit(name: str) -> int:
+    return HISTORY_MAX if name.endswith(HISTORY_SUFFIX) else FILE_MAX
+
+
+def _read_path(path: Path, limit: int, budget: _Budget) -> bytes | str:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        return f"it is over {limit // 1024} KB"
+    budget.spend(len(data))
+    return data
+
+
+def _unpack(archive: zipfile.ZipFile) -> list[tuple[str, Read]]:
+    """Each file of the zip, read when asked for, or why it cannot be."""
+    budget = _Budget("The zip unpacks to")
+    files: list[tuple[str, Read]] = []
     seen: set[str] = set()
-    total = 0
-    for info in entries:
+    for info in archive.infolist():
         name = info.filename
+        if info.is_dir():
+            continue
         if problem := _unsafe(name):
-            files.append((name, problem))
-            continue
-        if name.casefold() in seen:
-            files.append((name, "the zip holds another file of the same name"))
-            continue
-        seen.add(name.casefold())
-        limit = HISTORY_MAX if name.endswith(HISTORY_SUFFIX) else FILE_MAX
-        if info.file_size > limit:
-            files.append((name, f"it unpacks to over {limit // 1024} KB"))
-            continue
-        try:
-            with archive.open(info) as member:
-                data = member.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
-            files.append((name, f"it cannot be read ({exc})"))
-            continue
-        if len(data) > limit:  # more than its header said: a zip built to harm
-            raise refuse(f"The file “{name}” unpacks to more than the zip says.")
-        total += len(data)
-        if total > UNPACKED_MAX:
-            raise refuse(f"The zip unpacks to more than {UNPACKED_MAX // 2**20} MB.")
-        files.append((name, data))
+            files.append((name, partial(str, problem)))
+        elif name.casefold() in seen:
+            files.append((name, partial(str, "the zip holds another file of the same name")))
+        elif info.file_size > _limit(name):
+            files.append((name, partial(str, f"it unpacks to over {_limit(name) // 1024} KB")))
+        else:
+            seen.add(name.casefold())
+            files.append((name, partial(_read_member, archive, info, budget)))
     return files
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget):
+    limit = _limit(info.filename)
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
+        return f"it cannot be read ({exc})"
+    if len(data) > limit:  # more than its header said: a zip built to harm
+        raise refuse(f"The file “{info.filename}” unpacks to more than the zip says.")
+    budget.spend(len(data))
+    return data
 
 
 def _unsafe(name: str) -> str | None:
@@ -148,25 +192,26 @@ def _unsafe(name: str) -> str | None:
     return None
 
 
-def _import(owner: User, files: list[tuple[str, bytes | str]], dry_run: bool) -> Report:
+def _import(owner: User, files: list[tuple[str, Read]], dry_run: bool) -> Report:
     report = Report(dry_run)
     histories = {
-        name.removesuffix(HISTORY_SUFFIX): data
-        for name, data in files
+        name.removesuffix(HISTORY_SUFFIX): read
+        for name, read in files
         if name.endswith(HISTORY_SUFFIX)
     }
     made: dict[tuple[str, str], int | None] = {}  # this import's notes, by their text
     try:
-        for name, data in sorted(files, key=lambda file: file[0]):
+        for name, read in sorted(files, key=lambda file: file[0]):
             if name == EXPORT_INDEX or name.endswith(HISTORY_SUFFIX):
                 continue
+            if not name.lower().endswith(NOTE_SUFFIXES) and not _refused_already(read):
+                report.files.append(Outcome(name, "refused", "it is not a Markdown file"))
+                continue
+            data = read()
             if isinstance(data, str):
                 report.files.append(Outcome(name, "refused", data))
-            elif not name.lower().endswith(NOTE_SUFFIXES):
-                report.files.append(Outcome(name, "refused", "it is not a Markdown file"))
             else:
-                stem = name.rsplit(".", 1)[0]
-                history = histories.get(stem)
+                history = histories.get(name.rsplit(".", 1)[0])
                 report.files.append(_note(owner, name, data, history, made, dry_run))
         if dry_run:
             db.session.rollback()
@@ -178,10 +223,15 @@ def _import(owner: User, files: list[tuple[str, bytes | str]], dry_run: bool) ->
     return report
 
 
-def _note(owner, name, data: bytes, history, made: dict, dry_run: bool) -> Outcome:
+def _refused_already(read: Read) -> bool:
+    """A file refused for its name or size: that reason is the one to report."""
+    return isinstance(read, partial) and read.func is str
+
+
+def _note(owner, name, data: bytes, history: Read | None, made: dict, dry_run: bool) -> Outcome:
     try:
         fields = _read(name, data)
-        revisions = _read_history(history, fields["version"]) if history is not None else []
+        revisions = _read_history(history(), fields["version"]) if history is not None else []
     except FileProblem as exc:
         return Outcome(name, "refused", str(exc))
     key = (fields["title"], fields["body"])
@@ -235,8 +285,8 @@ def _read(name: str, data: bytes) -> dict:
     created = _moment(front.get("created", front.get("date")), "created") or now
     updated = _moment(front.get("updated"), "updated") or created
     version = front.get("version", 1)
-    if type(version) is not int or version < 1:
-        raise FileProblem("its version is not a whole number from 1")
+    if type(version) is not int or not 1 <= version <= ID_MAX:
+        raise FileProblem(f"its version is not a whole number from 1 to {ID_MAX:,}")
     return {
         "title": service.clean_title(title)[0],
         "body": body,
@@ -270,18 +320,27 @@ def _with_tags(body: str, listed) -> str:
 
 
 def _moment(value, what: str) -> datetime | None:
+    """A time as the front matter gives it, in UTC; None if it gives none."""
     if value is None:
         return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
     if isinstance(value, str):
         try:
-            return _moment(datetime.fromisoformat(value.replace("Z", "+00:00")), what)
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            pass
-    raise FileProblem(f"its {what} time is not a date and time")
+            raise FileProblem(f"its {what} time is not a date and time") from None
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    else:
+        raise FileProblem(f"its {what} time is not a date and time")
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment.year <= LATEST:
+        raise FileProblem(f"its {what} time is not between {EARLIEST} and {LATEST}")
+    return moment
 
 
 def _read_history(data: bytes | str, version: int) -> list[dict]:
@@ -289,7 +348,7 @@ def _read_history(data: bytes | str, version: int) -> list[dict]:
         raise FileProblem(f"its history file: {data}")
     try:
         versions = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise FileProblem("its history file is not JSON in UTF-8") from None
     if not isinstance(versions, list):
         raise FileProblem("its history file is not a list of versions")
@@ -307,5 +366,7 @@ def _read_history(data: bytes | str, version: int) -> list[dict]:
         if service.clean_title(title)[1] or service.clean_body(body)[1]:
             raise FileProblem(f"its history file's version {number} could not be a note")
         saved_at = _moment(entry["saved_at"], "saved")
+        if saved_at is None:
+            raise FileProblem(f"its history file's version {number} has no time")
         revisions.append({"version": number, "title": title, "body": body, "saved_at": saved_at})
     return revisions

@@ -234,6 +234,27 @@ def test_a_zip_past_its_bounds_imports_nothing(api_client, monkeypatch, limit, v
     assert api_client.get("/api/notes").json["total"] == 0
 
 
+def test_a_zip_whose_count_lies_is_still_bounded(api_client, monkeypatch):
+    monkeypatch.setattr(importing, "ENTRIES_MAX", 2)
+    data = bytearray(make_zip({f"n{i}.md": "x" for i in range(3)}))
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2  # "1 file", twice over
+    answer = api_client.post("/api/import", data=bytes(data), headers=ZIP)
+    assert answer.status_code == 422
+    assert answer.json["errors"][0]["message"] == "The zip holds more than 2 files."
+
+
+def test_only_a_signed_in_person_may_send_a_large_import(app, client, anon_client):
+    app.config["MAX_CONTENT_LENGTH"] = 10_000  # every other request's limit
+    large = {"file": (io.BytesIO(b"x" * 100_000), "big.zip")}
+    anonymous = anon_client.post("/notes/import", data=large, content_type="multipart/form-data")
+    assert anonymous.status_code == 413  # MAX_CONTENT_LENGTH: not read, not kept
+    token = csrf_token(client.get("/notes/import"))
+    large = {"csrf_token": token, "file": (io.BytesIO(b"x" * 100_000), "big.zip")}
+    signed_in = client.post("/notes/import", data=large, content_type="multipart/form-data")
+    assert signed_in.status_code == 422  # read, and found to be no zip
+
+
 @pytest.mark.parametrize(
     ("body", "headers", "status"),
     [
@@ -248,26 +269,33 @@ def test_what_is_no_zip_is_a_clear_error(api_client, body, headers, status):
     assert answer.mimetype == "application/problem+json"
 
 
-def test_a_failure_part_of_the_way_imports_nothing(app, user, monkeypatch):
+def test_a_failure_part_of_the_way_keeps_whole_batches_and_importing_again_finishes(
+    app, user, monkeypatch
+):
     from notesweb.notes import service
 
     real, calls = service.insert_note, []
 
     def failing(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 3:
+        if len(calls) == 4:
             raise RuntimeError("the disk is full")
         return real(*args, **kwargs)
 
+    monkeypatch.setattr(importing, "COMMIT_EVERY", 2)
     monkeypatch.setattr(service, "insert_note", failing)
-    files = {f"n{i}.md": f"note {i}" for i in range(5)}
+    archive = make_zip({f"n{i}.md": f"note {i}" for i in range(5)})
     with app.app_context():
         owner = db.session.get(User, user.id)
         with pytest.raises(RuntimeError):
-            importing.import_zip(owner, io.BytesIO(make_zip(files)))
+            importing.import_zip(owner, io.BytesIO(archive))
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(Note)) == 0
-        assert db.session.get(User, user.id).note_count == 0
+        # The first batch stays, each note whole; the one under way went back.
+        assert db.session.scalars(db.select(Note.title).order_by(Note.id)).all() == ["n0", "n1"]
+        assert db.session.get(User, user.id).note_count == 2
+        report = importing.import_zip(db.session.get(User, user.id), io.BytesIO(archive))
+        assert (report.created, report.skipped) == (3, 2)
+        assert db.session.get(User, user.id).note_count == 5
 
 
 def test_the_account_page_exports_and_the_import_form_reports(client, make_notes):
@@ -319,8 +347,10 @@ def test_the_cli_exports_and_imports_files_and_folders(app, runner, api_client, 
     folder = tmp_path / "vault"
     (folder / "sub").mkdir(parents=True)
     (folder / "sub" / "Idea.md").write_text("An idea")
+    (folder / "passwords.md").symlink_to(tmp_path / "alice.zip")
     folded = runner.invoke(args=["notes", "import", "carol", str(folder)])
     assert "created\tsub/Idea.md" in folded.output
+    assert "passwords" not in folded.output  # a link is not followed
     missing = runner.invoke(args=["notes", "import", "carol", str(tmp_path / "alice.zip.x")])
     assert missing.exit_code != 0
     junk = tmp_path / "junk.zip"

@@ -96,11 +96,14 @@ def create_note(owner: User, title: str, body: str = "", *, pinned: bool = False
     return note
 
 
-def insert_note(owner: User, fields: dict, note_id: int | None = None) -> Note:
+def insert_note(
+    owner: User, fields: dict, note_id: int | None = None, *, counted: bool = True
+) -> Note:
     """A note as it was (restored from the trash, or imported), with its own times,
     version and pin: its tags, total and search index follow, in the caller's
     transaction. `fields` are the note's title, body, pinned, created_at, updated_at
-    and version; a new id unless `note_id` is given."""
+    and version; a new id unless `note_id` is given. Without `counted`, the caller adds
+    it to the owner's count (an import, once per transaction)."""
     found = tags.find_tags(fields["title"], fields["body"])
     values = {
         "owner_id": owner.id,
@@ -117,7 +120,8 @@ def insert_note(owner: User, fields: dict, note_id: int | None = None) -> Note:
     if note_id is not None:
         values["id"] = note_id
     new_id = db.session.scalar(insert(Note).values(values).returning(Note.id))
-    add_to_note_count(owner.id, 1)
+    if counted:
+        add_to_note_count(owner.id, 1)
     note = get_note(owner, new_id)
     if found:
         tags.retag(note, found, had=[])

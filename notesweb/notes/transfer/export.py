@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 import zipfile
 from collections.abc import Iterator
 
@@ -20,6 +21,8 @@ from ...models import Note, NoteRevision, User
 from .files import note_file, slug, timestamp
 
 BATCH = 500
+CHUNK = 1024 * 1024
+INDEX_IN_MEMORY_MAX = 4 * 1024 * 1024
 FORMAT = "notesweb-export"
 FORMAT_VERSION = 1
 # Inside the zip, where a date is needed (zip entries have no time zone).
@@ -54,25 +57,27 @@ def export_zip(owner: User) -> Iterator[bytes]:
 
 def _zipped(owner_id: int) -> Iterator[bytes]:
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        names = _Names()
-        for note, history in _notes(owner_id):
-            name = names.of(note)
-            _write(archive, f"notes/{name}.md", _markdown(note))
-            if history:
-                _write(archive, f"notes/{name}.history.json", _json(history))
-            yield sink.take()
-        with _entry(archive, "notes.json") as out:
-            out.write(
-                b'{"format": "%s", "version": %d, "notes": [' % (FORMAT.encode(), FORMAT_VERSION)
-            )
+    # notes.json is written beside the files as they are (in a temporary file, on
+    # disk past a few MB), so that both come from the same one reading of the notes.
+    with tempfile.SpooledTemporaryFile(max_size=INDEX_IN_MEMORY_MAX) as index:
+        with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            index.write(f'{{"format": "{FORMAT}", "version": {FORMAT_VERSION}, "notes": ['.encode())
             names = _Names()
-            for index, (note, history) in enumerate(_notes(owner_id)):
-                record = _record(note, names.of(note), history)
-                out.write((",\n" if index else "\n").encode() + _json(record).rstrip(b"\n"))
+            for position, (note, history) in enumerate(_notes(owner_id)):
+                name = names.of(note)
+                _write(archive, f"notes/{name}.md", _markdown(note))
+                if history:
+                    _write(archive, f"notes/{name}.history.json", _json(history))
+                record = _json(_record(note, name, history)).rstrip(b"\n")
+                index.write((b",\n" if position else b"\n") + record)
                 yield sink.take()
-            out.write(b"\n]}\n")
-    yield sink.take()
+            index.write(b"\n]}\n")
+            index.seek(0)
+            with _entry(archive, "notes.json") as out:
+                while chunk := index.read(CHUNK):
+                    out.write(chunk)
+                    yield sink.take()
+        yield sink.take()
 
 
 def _notes(owner_id: int) -> Iterator[tuple[Note, list[dict]]]:
@@ -89,9 +94,13 @@ def _notes(owner_id: int) -> Iterator[tuple[Note, list[dict]]]:
             )
         notes = db.session.scalars(batch.limit(BATCH)).all()
         histories = _histories(owner_id, [note.id for note in notes])
+        # Each batch its own transaction: a slow download holds none open between
+        # them. Let go of first, the notes keep what was read (a rollback expires it).
+        for note in notes:
+            db.session.expunge(note)
+        db.session.rollback()
         for note in notes:
             yield note, histories.get(note.id, [])
-            db.session.expunge(note)
         if len(notes) < BATCH:
             return
         after = (notes[-1].created_at, notes[-1].id)

@@ -1,8 +1,9 @@
 """Import: a zip made by export (or any zip, or folder, of Markdown files from another
 app) read into an account. Every file is reported: created, skipped as identical to a
 note already there (so importing the same zip twice creates nothing the second time),
-or refused and why. What is created is created in one transaction: a failure part of
-the way creates nothing.
+or refused and why. A zip past its bounds creates nothing; the notes are made a
+batch per transaction, and importing the same zip again finishes an import stopped
+part of the way.
 
 A zip is read with bounds that do not trust its own header (how many files, how
 large each unpacks, how large all unpack), and its names are only ever reported,
@@ -32,6 +33,10 @@ from .files import FRONT_MATTER_MAX, FileProblem, read_note_file
 
 # An export of 100,000 notes holds as many files: 148 MB, under IMPORT_MAX_MB.
 ENTRIES_MAX = 250_000
+# Notes made in one transaction.
+COMMIT_EVERY = 200
+# A file's record in the zip's directory, on average at most (46 bytes and its name).
+DIRECTORY_RECORD_MAX = 160
 # A note's file: its body in UTF-8 (up to 4 bytes a character) and its front matter;
 # its history beside it may hold many versions.
 FILE_MAX = 4 * BODY_MAX + FRONT_MATTER_MAX
@@ -92,6 +97,8 @@ def import_zip(owner: User, source, *, dry_run: bool = False) -> Report:
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             raise refuse("This is not a zip file.") from None
         with archive:
+            if len(archive.infolist()) > ENTRIES_MAX:  # its count said fewer
+                raise refuse(f"The zip holds more than {ENTRIES_MAX:,} files.")
             return _import(owner, _unpack(archive), dry_run)
     finally:
         if handle is not source:
@@ -108,7 +115,12 @@ def _check_entry_count(handle) -> None:
         end = None
     if end is None:
         raise refuse("This is not a zip file.")
-    if end[zipfile._ECD_ENTRIES_TOTAL] > ENTRIES_MAX:
+    # zipfile reads as many records as the directory's size holds, whatever the count
+    # says: both are bounded.
+    if (
+        end[zipfile._ECD_ENTRIES_TOTAL] > ENTRIES_MAX
+        or end[zipfile._ECD_SIZE] > ENTRIES_MAX * DIRECTORY_RECORD_MAX
+    ):
         raise refuse(f"The zip holds more than {ENTRIES_MAX:,} files.")
 
 
@@ -116,7 +128,8 @@ def import_folder(owner: User, folder: Path, *, dry_run: bool = False) -> Report
     """Imports the Markdown files in `folder` and the folders inside it."""
     budget = _Budget("The folder holds")
     files: list[tuple[str, Read]] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    # Not through links: a folder handed over by someone else must not read elsewhere.
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
         if len(files) >= ENTRIES_MAX:
             raise refuse(f"The folder holds more than {ENTRIES_MAX:,} files.")
         name = path.relative_to(folder).as_posix()
@@ -125,12 +138,16 @@ def import_folder(owner: User, folder: Path, *, dry_run: bool = False) -> Report
 
 
 class _Budget:
-    """How much all files may unpack to, together: past it, the whole import is refused."""
+    """How much all files may unpack to, together: past it, the whole import is refused.
+    Each file is counted once, the first time it is read."""
 
     def __init__(self, holder: str):
-        self.holder, self.left = holder, UNPACKED_MAX
+        self.holder, self.left, self.counted = holder, UNPACKED_MAX, set()
 
-    def spend(self, size: int) -> None:
+    def spend(self, name: str, size: int) -> None:
+        if name in self.counted:
+            return
+        self.counted.add(name)
         self.left -= size
         if self.left < 0:
             raise refuse(f"{self.holder} more than {UNPACKED_MAX // 2**20} MB.")
@@ -145,7 +162,7 @@ def _read_path(path: Path, limit: int, budget: _Budget) -> bytes | str:
         data = handle.read(limit + 1)
     if len(data) > limit:
         return f"it is over {limit // 1024} KB"
-    budget.spend(len(data))
+    budget.spend(str(path), len(data))
     return data
 
 
@@ -179,7 +196,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budge
         return f"it cannot be read ({exc})"
     if len(data) > limit:  # more than its header said: a zip built to harm
         raise refuse(f"The file “{info.filename}” unpacks to more than the zip says.")
-    budget.spend(len(data))
+    budget.spend(info.filename, len(data))
     return data
 
 
@@ -193,6 +210,13 @@ def _unsafe(name: str) -> str | None:
 
 
 def _import(owner: User, files: list[tuple[str, Read]], dry_run: bool) -> Report:
+    """Every file read once first, for the zip's bounds (a zip past them creates
+    nothing); then the notes made, a transaction per COMMIT_EVERY, so that other
+    writers never wait long on SQLite's one writer. An import stopped part of the way
+    (the database gone) is finished by importing the same zip again: what it made is
+    skipped as identical."""
+    for _name, read in files:
+        read()
     report = Report(dry_run)
     histories = {
         name.removesuffix(HISTORY_SUFFIX): read
@@ -200,8 +224,13 @@ def _import(owner: User, files: list[tuple[str, Read]], dry_run: bool) -> Report
         if name.endswith(HISTORY_SUFFIX)
     }
     made: dict[tuple[str, str], int | None] = {}  # this import's notes, by their text
+    pending = 0
     try:
         for name, read in sorted(files, key=lambda file: file[0]):
+            if pending >= COMMIT_EVERY and not dry_run:
+                service.add_to_note_count(owner.id, pending)
+                db.session.commit()
+                pending = 0
             if name == EXPORT_INDEX or name.endswith(HISTORY_SUFFIX):
                 continue
             if not name.lower().endswith(NOTE_SUFFIXES) and not _refused_already(read):
@@ -213,9 +242,11 @@ def _import(owner: User, files: list[tuple[str, Read]], dry_run: bool) -> Report
             else:
                 history = histories.get(name.rsplit(".", 1)[0])
                 report.files.append(_note(owner, name, data, history, made, dry_run))
+                pending += report.files[-1].result == "created"
         if dry_run:
             db.session.rollback()
         else:
+            service.add_to_note_count(owner.id, pending)
             db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -242,7 +273,7 @@ def _note(owner, name, data: bytes, history: Read | None, made: dict, dry_run: b
     made[key] = None
     if dry_run:
         return Outcome(name, "created")
-    note = service.insert_note(owner, fields)
+    note = service.insert_note(owner, fields, counted=False)  # by the batch, in _import
     if revisions:
         db.session.execute(
             insert(NoteRevision),

@@ -85,3 +85,19 @@ def require_json_object(optional: bool = False) -> None:
         abort(400, description="The body is not valid JSON.")
     if not isinstance(data, dict):
         abort(400, description="The body must be a JSON object.")
+
+
+def optional_json_object() -> None:
+    """For a POST that needs no body: one sent must still be a JSON object."""
+    require_json_object(optional=True)
+
+
+def listed(page, limit: int, offset: int | None) -> dict:
+    """A page of a list as the API answers it (schemas.ListPage)."""
+    return {
+        "items": page.items,
+        "total": page.total,
+        "limit": limit,
+        "offset": offset,
+        "next_cursor": page.next,
+    }

@@ -11,7 +11,7 @@ from ..notes import search, service, tags, trash
 from ..rate_limits import limit_api_calls
 from . import schemas
 from .auth import api_user, require_bearer_token
-from .blueprint import ApiBlueprint, require_json_object
+from .blueprint import ApiBlueprint, listed, require_json_object
 
 blp = ApiBlueprint("api", __name__, description="Notes: pinned first, then newest first")
 blp.before_request(require_bearer_token)
@@ -58,14 +58,7 @@ class Notes(MethodView):
             page = service.list_notes_by_offset(
                 api_user(), offset, limit, tag=query["tag"], sort=query["sort"]
             )
-        return {
-            "items": page.items,
-            "total": page.total,
-            "total_exact": page.total_exact,
-            "limit": limit,
-            "offset": offset,
-            "next_cursor": page.next,
-        }
+        return listed(page, limit, offset) | {"total_exact": page.total_exact}
 
     @blp.arguments(schemas.NoteCreate)
     @blp.response(201, schemas.Note, headers={"Location": {"schema": {"type": "string"}}, **ETAG})

@@ -9,7 +9,7 @@ from ..notes import revisions, service
 from ..rate_limits import limit_api_calls
 from . import schemas
 from .auth import api_user, require_bearer_token
-from .blueprint import ApiBlueprint, require_json_object
+from .blueprint import ApiBlueprint, listed, optional_json_object
 from .notes import ETAG, IF_MATCH, expected_version, note_response
 
 blp = ApiBlueprint(
@@ -19,12 +19,7 @@ blp = ApiBlueprint(
 )
 blp.before_request(require_bearer_token)
 limit_api_calls(blp)
-
-
-@blp.before_request
-def optional_json_object():
-    """A restore needs no body; one sent must still be a JSON object."""
-    require_json_object(optional=True)
+blp.before_request(optional_json_object)  # a restore needs no body
 
 
 @blp.route("/notes/<int:note_id>/revisions")
@@ -41,13 +36,7 @@ class Revisions(MethodView):
             page = revisions.list_revisions(note, cursor, limit, link_previous=False)
         else:
             page = revisions.list_revisions_by_offset(note, offset, limit)
-        return {
-            "items": page.items,
-            "total": page.total,
-            "limit": limit,
-            "offset": offset,
-            "next_cursor": page.next,
-        }
+        return listed(page, limit, offset)
 
 
 @blp.route("/notes/<int:note_id>/revisions/<int:version>")

@@ -10,15 +10,11 @@ from ..auth import service as auth_service
 from ..rate_limits import limit_api_auth_failures, limit_sign_in
 from . import schemas
 from .auth import bearer_secret, require_bearer_token
-from .blueprint import ApiBlueprint, require_json_object
+from .blueprint import ApiBlueprint, optional_json_object
 
 blp = ApiBlueprint("api_tokens", __name__, description="API tokens")
 limit_api_auth_failures(blp)
-
-
-@blp.before_request
-def optional_json_object():
-    require_json_object(optional=True)
+blp.before_request(optional_json_object)
 
 
 BASIC_CHALLENGE = WWWAuthenticate("basic", {"realm": "notesweb"})

@@ -9,7 +9,7 @@ from ..notes import trash
 from ..rate_limits import limit_api_calls
 from . import schemas
 from .auth import api_user, require_bearer_token
-from .blueprint import ApiBlueprint, require_json_object
+from .blueprint import ApiBlueprint, listed, optional_json_object
 from .notes import ETAG, note_response
 
 blp = ApiBlueprint(
@@ -19,12 +19,7 @@ blp = ApiBlueprint(
 )
 blp.before_request(require_bearer_token)
 limit_api_calls(blp)
-
-
-@blp.before_request
-def optional_json_object():
-    """A restore needs no body; one sent must still be a JSON object."""
-    require_json_object(optional=True)
+blp.before_request(optional_json_object)  # a restore needs no body
 
 
 @blp.route("/trash")
@@ -40,13 +35,7 @@ class Trash(MethodView):
             page = trash.list_trash(api_user(), cursor, limit, link_previous=False)
         else:
             page = trash.list_trash_by_offset(api_user(), offset, limit)
-        return {
-            "items": page.items,
-            "total": page.total,
-            "limit": limit,
-            "offset": offset,
-            "next_cursor": page.next,
-        }
+        return listed(page, limit, offset)
 
     @blp.response(204)
     @blp.documents(401, 429)

@@ -82,10 +82,12 @@ def restore_note(owner: User, note_id: int) -> Note:
     return note
 
 
-def delete_forever(owner: User, note_id: int) -> None:
-    _take(owner, note_id)
+def delete_forever(owner: User, note_id: int) -> str:
+    """Deletes the note in the owner's trash for good; returns its title."""
+    taken = _take(owner, note_id)
     _forget([note_id])
     db.session.commit()
+    return taken["title"]
 
 
 def _take(owner: User, note_id: int) -> dict:

@@ -66,8 +66,7 @@ def restore(note_id: int):
 
 @bp.post("/<int:note_id>/delete")
 def delete(note_id: int):
-    title = trash.get_trashed(current_user, note_id).title
-    trash.delete_forever(current_user, note_id)
+    title = trash.delete_forever(current_user, note_id)
     message = f"Deleted “{title}” for good."
     if wants_fragment():
         return _trash_row_removed(message)
